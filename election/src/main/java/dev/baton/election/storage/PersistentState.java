@@ -1,0 +1,19 @@
+package dev.baton.election.storage;
+
+import java.util.List;
+
+/**
+ * What a node finds in its data directory at start.
+ *
+ * @param fresh      true when the directory held no state at all (first start, or a lost disk): the node
+ *                   must not vote until it has caught up, see {@code ElectionCore}
+ * @param term       the highest term this node has seen or used (0 initially)
+ * @param promisedTo the node this node promised in {@code term}, or -1
+ * @param snapshot   the latest snapshot ({@link Snapshot#EMPTY} if none)
+ * @param entries    the log entries after the snapshot, contiguous, in index order
+ */
+public record PersistentState(boolean fresh, long term, int promisedTo, Snapshot snapshot, List<LogEntry> entries) {
+    public PersistentState {
+        entries = List.copyOf(entries);
+    }
+}
