@@ -1,0 +1,260 @@
+package dev.baton.election.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A {@link Storage} over a data directory, durable across crashes and power loss:
+ * <ul>
+ *   <li>{@code state}: term and promise, replaced atomically (temp file, fsync, rename, fsync directory),
+ *       with a magic number, a format version and a CRC32C;</li>
+ *   <li>{@code log}: append-only CRC-checked records, forced after every batch (see {@link LogFile} for the
+ *       layout and the torn-tail rule);</li>
+ *   <li>{@code snapshot}: index, term and application data, replaced atomically like {@code state};</li>
+ *   <li>{@code lock}: held with an exclusive OS lock while the storage is open.</li>
+ * </ul>
+ *
+ * <p>The constructor creates the directory if needed and takes the lock; {@link #load()} must be called
+ * next, once. Then every method returns only after its change is on disk (FileChannel.force). Calls come from
+ * the node's single protocol thread; the class is not thread-safe. After a method has thrown
+ * {@link StorageException}, every later call throws too: what is on disk is no longer known, so the node
+ * must stop and reopen the directory (which recovers from a torn write).
+ *
+ * <p>A protocol bug (an append with a gap, a term going back, an older snapshot) throws
+ * {@link IllegalStateException} without touching the disk, exactly like {@link MemoryStorage}.
+ */
+public final class FileStorage implements Storage {
+
+    public static final String STATE_FILE = "state";
+    public static final String SNAPSHOT_FILE = "snapshot";
+    public static final String LOG_FILE = LogFile.FILE_NAME;
+    public static final String LOCK_FILE = DataDirLock.FILE_NAME;
+
+    private static final int STATE_MAGIC = 0x42545354; // "BTST"
+    private static final int SNAPSHOT_MAGIC = 0x4254534E; // "BTSN"
+
+    private final Path dir;
+    private final Path stateFile;
+    private final Path snapshotFile;
+    private final LogFile log;
+    private final DataDirLock lock;
+
+    private long term;
+    private int promisedTo = -1;
+    private Snapshot snapshot = Snapshot.EMPTY;
+    private boolean loaded;
+    private boolean closed;
+    private StorageException failure;
+
+    /**
+     * Opens (creating it if missing) the data directory and locks it.
+     *
+     * @throws StorageException if the directory cannot be created, or another process (or another open
+     *                          FileStorage in this one) holds its lock
+     */
+    public FileStorage(Path dataDir) {
+        this.dir = dataDir;
+        this.stateFile = dir.resolve(STATE_FILE);
+        this.snapshotFile = dir.resolve(SNAPSHOT_FILE);
+        this.log = new LogFile(dir.resolve(LOG_FILE));
+        createDirectory(dir);
+        this.lock = DataDirLock.acquire(dir);
+    }
+
+    /** The data directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Also finishes a compaction that a crash interrupted (snapshot saved, log not yet rewritten).
+     *
+     * @throws StorageException if a file is corrupt (bad checksum, bad magic, a bad log record followed by
+     *                          valid ones, a gap between the snapshot and the log); the message names the file
+     */
+    @Override
+    public PersistentState load() {
+        checkOpen();
+        if (loaded) throw new IllegalStateException("load() was already called");
+        boolean fresh = !Files.exists(stateFile) && !Files.exists(log.path()) && !Files.exists(snapshotFile);
+        return guarded(() -> {
+            DurableFiles.deleteLeftoverTmp(stateFile);
+            DurableFiles.deleteLeftoverTmp(snapshotFile);
+            readState();
+            readSnapshot();
+            List<LogEntry> entries = log.load();
+            reconcileLogWithSnapshot();
+            long first = snapshot.index() + 1;
+            List<LogEntry> kept = log.isEmpty() ? List.of()
+                    : entries.subList((int) (log.firstIndex() - entries.get(0).index()), entries.size());
+            assert kept.isEmpty() || kept.get(0).index() == first;
+            loaded = true;
+            return new PersistentState(fresh, term, promisedTo, snapshot, kept);
+        });
+    }
+
+    @Override
+    public void saveTerm(long term, int promisedTo) {
+        checkUsable();
+        StorageRules.checkTerm(this.term, term, promisedTo);
+        guarded(() -> {
+            ByteBuffer body = ByteBuffer.allocate(12).putLong(term).putInt(promisedTo).flip();
+            DurableFiles.writeSealed(stateFile, STATE_MAGIC, body);
+            return null;
+        });
+        this.term = term;
+        this.promisedTo = promisedTo;
+    }
+
+    @Override
+    public void append(List<LogEntry> entries) {
+        checkUsable();
+        StorageRules.checkAppend(lastIndex(), entries);
+        guarded(() -> {
+            log.append(entries);
+            return null;
+        });
+    }
+
+    @Override
+    public void truncateFrom(long index) {
+        checkUsable();
+        StorageRules.checkTruncate(index);
+        guarded(() -> {
+            log.truncateFrom(Math.max(index, snapshot.index() + 1));
+            return null;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The snapshot file is replaced first, then the log is rewritten; a crash in between is repaired by
+     * the next {@link #load()}.
+     */
+    @Override
+    public void saveSnapshot(Snapshot next) {
+        checkUsable();
+        StorageRules.checkSnapshot(snapshot, next);
+        Snapshot copy = new Snapshot(next.index(), next.term(), next.data().clone());
+        boolean keep = StorageRules.keepsLaterEntries(snapshot, copy, log.termAt(copy.index()));
+        guarded(() -> {
+            ByteBuffer body = ByteBuffer.allocate(20 + copy.data().length)
+                    .putLong(copy.index()).putLong(copy.term()).putInt(copy.data().length).put(copy.data()).flip();
+            DurableFiles.writeSealed(snapshotFile, SNAPSHOT_MAGIC, body);
+            snapshot = copy;
+            if (keep) log.dropThrough(copy.index());
+            else log.dropAll();
+            return null;
+        });
+    }
+
+    /** Releases the lock and closes the files. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        log.close();
+        lock.close();
+    }
+
+    @Override
+    public String toString() {
+        return "FileStorage[" + dir + "]";
+    }
+
+    private long lastIndex() {
+        return log.isEmpty() ? snapshot.index() : log.lastIndex();
+    }
+
+    private void readState() {
+        ByteBuffer body = DurableFiles.readSealed(stateFile, STATE_MAGIC);
+        if (body == null) return;
+        if (body.remaining() != 12) {
+            throw new StorageException(stateFile + ": body of " + body.remaining() + " bytes, expected 12");
+        }
+        long t = body.getLong();
+        int p = body.getInt();
+        if (t < 0 || p < -1) {
+            throw new StorageException(stateFile + ": invalid term " + t + " or promise " + p);
+        }
+        term = t;
+        promisedTo = p;
+    }
+
+    private void readSnapshot() {
+        ByteBuffer body = DurableFiles.readSealed(snapshotFile, SNAPSHOT_MAGIC);
+        if (body == null) return;
+        if (body.remaining() < 20) {
+            throw new StorageException(snapshotFile + ": body of " + body.remaining() + " bytes is too short");
+        }
+        long index = body.getLong();
+        long t = body.getLong();
+        int length = body.getInt();
+        if (index < 0 || t < 0 || length != body.remaining()) {
+            throw new StorageException(snapshotFile + ": invalid index " + index + ", term " + t
+                    + " or data length " + length + " (" + body.remaining() + " bytes present)");
+        }
+        byte[] data = new byte[length];
+        body.get(data);
+        snapshot = new Snapshot(index, t, data);
+    }
+
+    /** The log must start right after the snapshot; if it starts at or before it, a compaction was cut short. */
+    private void reconcileLogWithSnapshot() {
+        if (log.isEmpty()) return;
+        long first = log.firstIndex();
+        if (first > snapshot.index() + 1) {
+            throw new StorageException(log.path() + ": starts at index " + first + " but the snapshot ends at index "
+                    + snapshot.index() + ": entries " + (snapshot.index() + 1) + ".." + (first - 1) + " are missing");
+        }
+        if (first <= snapshot.index()) {
+            if (log.termAt(snapshot.index()) == snapshot.term()) log.dropThrough(snapshot.index());
+            else log.dropAll();
+        }
+    }
+
+    private static void createDirectory(Path dir) {
+        if (Files.isDirectory(dir)) return;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageException(dir + ": cannot create the data directory: " + e, e);
+        }
+        // The new directory's own entry must survive a crash too, or acknowledged files would vanish with it.
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) DurableFiles.forceDirectory(parent);
+    }
+
+    private interface Action<T> {
+        T run();
+    }
+
+    /** Runs a disk action; a failure poisons the storage, since the disk content is then unknown. */
+    private <T> T guarded(Action<T> action) {
+        try {
+            return action.run();
+        } catch (StorageException e) {
+            failure = e;
+            throw e;
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException(this + " is closed");
+        if (failure != null) {
+            throw new StorageException(dir + ": an earlier operation failed (" + failure.getMessage()
+                    + "); reopen the data directory", failure);
+        }
+    }
+
+    private void checkUsable() {
+        checkOpen();
+        if (!loaded) throw new IllegalStateException("load() must be called before any other method");
+    }
+}
