@@ -37,6 +37,10 @@ public record Timings(long tickMillis, long heartbeatMillis, long followerTimeou
         if (!(driftMargin >= 0.01 && driftMargin < 0.2))
             throw new IllegalArgumentException("driftMargin must be in [0.01, 0.2): " + driftMargin);
         if (candidateRetryMillis < tickMillis) throw new IllegalArgumentException("candidateRetryMillis must be >= tickMillis");
+        // A candidate abandons its term (after at most 1.5 retries) before a restarted node, which has
+        // forgotten nothing but may have lost its disk, grants anything (one promise period after start).
+        if (candidateRetryMillis * 3 > followerTimeoutMillis * 2)
+            throw new IllegalArgumentException("candidateRetryMillis must be at most 2/3 of followerTimeoutMillis");
         if (holdDownMillis < 0) throw new IllegalArgumentException("holdDownMillis must be >= 0");
     }
 

@@ -285,6 +285,11 @@ public final class ElectionCore {
     // ------------------------------------------------------------------ failure detector and freshness
 
     private void onPing(PeerState p, Ping m, long now) {
+        if (p.incarnation != m.incarnation()) {
+            // A restarted process: for the hold-down it counts as newly alive, however short its absence.
+            p.incarnation = m.incarnation();
+            p.aliveSince = now;
+        }
         p.view = m.view();
         observe(m.view());
         out.send(p.id, new Pong(m.incarnation(), m.sentNanos(), view(now)));
@@ -337,7 +342,7 @@ public final class ElectionCore {
         if (selfWitness) return false;
         if (now - startedAt < timings.promiseNanos()) return false;
         if (!seesMajority(now)) return false;
-        if (amnesiac && historyVisible()) return false;
+        if (amnesiac && !freshClusterConfirmed(now)) return false;
         if (handedOver) return true;
         if (lastLeaderContact != NEVER && now - lastLeaderContact < timings.promiseNanos()) return false;
         if (leaseHolder != 0 && leaseHolder != self && leaseUntil != NEVER && now < leaseUntil) return false;
@@ -351,13 +356,23 @@ public final class ElectionCore {
         return true;
     }
 
-    /** A node that lost its disk must not vote or stand while any peer shows the cluster has a history. */
-    private boolean historyVisible() {
-        for (PeerState p : peers) if (p.view != null && p.view.lastIndex() > 0) return true;
-        return log.lastIndex() > 0;
+    /**
+     * A node that started with an empty data directory (first start, or a lost disk) may have promised or
+     * acknowledged things it no longer remembers. It votes and stands only once it has caught up from a
+     * leader, or when every member is reachable and reports an empty log (a new cluster's first election).
+     * Asking for every member, not a majority, is what keeps a lost disk from outvoting the only other copy
+     * of a committed entry.
+     */
+    private boolean freshClusterConfirmed(long now) {
+        if (log.lastIndex() > 0) return false;
+        for (PeerState p : peers) {
+            if (!p.alive(now, timings.promiseNanos()) || p.view == null || p.view.lastIndex() > 0) return false;
+        }
+        return true;
     }
 
     private void stand(long now) {
+        amnesiac = false; // standing is allowed only when confirmed: see freshClusterConfirmed
         currentTerm = Math.max(currentTerm, maxSeenTerm) + 1;
         maxSeenTerm = currentTerm;
         promisedTo = self;
@@ -400,7 +415,7 @@ public final class ElectionCore {
                 && now < leaseUntil) {
             grant = false;
             retryAfter = leaseUntil - now;
-        } else if (amnesiac && (historyVisible() || m.lastIndex() > 0)) {
+        } else if (amnesiac && (!freshClusterConfirmed(now) || m.lastIndex() > 0)) {
             grant = false;
         } else {
             grant = true;
@@ -410,6 +425,7 @@ public final class ElectionCore {
             return;
         }
         if (role != Role.FOLLOWER) becomeFollower(now);
+        amnesiac = false; // granting is allowed only when confirmed: see freshClusterConfirmed
         currentTerm = m.term();
         promisedTo = c.id;
         storage.saveTerm(currentTerm, promisedTo);
@@ -546,6 +562,13 @@ public final class ElectionCore {
     private void onAppendAck(PeerState p, AppendAck m, long now) {
         maxSeenTerm = Math.max(maxSeenTerm, m.term());
         if (m.incarnation() == incarnation) p.answered(m.echoNanos());
+        if (role == Role.LEADER && m.term() > currentTerm && ready) {
+            // A follower moved to a higher term (it stood while cut off from us) and now refuses our term:
+            // it can only rejoin under a higher term. Our followers are promised to us, so we win it at once.
+            stepDown(now);
+            if (shouldStand(now, true)) stand(now);
+            return;
+        }
         if (role != Role.LEADER || m.term() != currentTerm || m.incarnation() != incarnation) return;
         if (p.ackedSendTime == NEVER || m.echoNanos() > p.ackedSendTime) p.ackedSendTime = m.echoNanos();
         leaseStart = computeLeaseStart(now);

@@ -10,6 +10,7 @@ final class PeerState {
     // failure detector
     long lastHeard = NEVER;
     long aliveSince = NEVER;
+    long incarnation;
     /** Latest send time (ours) of a message this peer answered, in our current incarnation. */
     long answeredSendTime = NEVER;
     Message.View view;

@@ -1,0 +1,333 @@
+package dev.baton.election.sim;
+
+import dev.baton.election.Timings;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.baton.election.sim.Simulation.MS;
+import static dev.baton.election.sim.Simulation.SECOND;
+
+/**
+ * Fault schedules, each named after the failure it reproduces (the libab faults of DESIGN.md among them).
+ * Every run ends the same way: all faults healed, then liveness is checked: a leader within
+ * {@link #LEADER_BOUND}, the lowest non-witness id leading within the hold-down plus {@link #HANDOVER_BOUND},
+ * and every node delivering the same committed entries.
+ */
+enum Scenario {
+    /** Everything at once: crashes, restarts, pauses, partitions, cut links, loss, duplication, drift. */
+    RANDOM_FAULTS {
+        @Override
+        void faults(Simulation sim) {
+            randomFaults(sim, 12 * SECOND);
+        }
+    },
+    /** libab: a SIGSTOPped leader resumes and keeps leading, even deposing the new one. */
+    PAUSED_LEADER {
+        @Override
+        void faults(Simulation sim) {
+            sim.at(3 * SECOND + jitter(sim, 500), () -> {
+                SimNode leader = sim.actingLeader();
+                if (leader == null) return;
+                long pausedTerm = leader.lastGainedTerm;
+                sim.pause(leader.id);
+                sim.at(sim.now + 3 * SECOND, () -> {
+                    long commitBefore = leader.core.commitIndex();
+                    sim.resume(leader.id);
+                    if (leader.gained) sim.fail("n" + leader.id + " still leads term " + pausedTerm + " after a 3 s pause");
+                    if (leader.core.commitIndex() > commitBefore && leader.core.term() == pausedTerm
+                            && leader.lastGainedTerm == pausedTerm && leader.core.leaderId() == leader.id) {
+                        sim.fail("n" + leader.id + " committed as leader after resuming");
+                    }
+                });
+            });
+        }
+    },
+    /** libab: with one cut link between two candidates, both lead (acks are not exclusive votes). */
+    CUT_LINK {
+        @Override
+        void faults(Simulation sim) {
+            sim.at(2 * SECOND + jitter(sim, 1000), () -> sim.cutLink(1, 2));
+            sim.at(4 * SECOND, () -> sim.cutLink(2, 3));
+            sim.at(5 * SECOND, () -> sim.healNetwork());
+            sim.at(6 * SECOND, () -> sim.cutLink(1, 3));
+            sim.at(9 * SECOND, () -> sim.healNetwork());
+        }
+    },
+    /** libab: an isolated leader of three counts its own confirmation as an ack and commits alone. */
+    ISOLATED_LEADER {
+        @Override
+        void faults(Simulation sim) {
+            sim.at(3 * SECOND + jitter(sim, 500), () -> {
+                SimNode leader = sim.actingLeader();
+                if (leader == null) return;
+                sim.isolate(leader.id);
+                long commitAtCut = leader.core.commitIndex();
+                long cutAt = sim.now;
+                // Appends keep arriving at the isolated leader; none may commit there while it is cut off.
+                for (long t = sim.now; t < sim.now + 3 * SECOND; t += 10 * MS) {
+                    sim.at(t, () -> {
+                        if (!leader.up || leader.paused) return;
+                        try {
+                            leader.core.append(new byte[]{9}, leader.local(sim.now));
+                        } catch (RuntimeException notLeader) {
+                            // expected once the lease has ended
+                        }
+                    });
+                }
+                sim.at(cutAt + 3 * SECOND - MS, () -> {
+                    if (leader.core.commitIndex() > commitAtCut) {
+                        sim.fail("isolated n" + leader.id + " committed " + (leader.core.commitIndex() - commitAtCut)
+                                + " entries without a majority");
+                    }
+                    sim.healNetwork();
+                });
+            });
+        }
+    },
+    /** libab: round numbers reused after a restart overwrite committed entries. Kill everyone mid-stream. */
+    RESTART_ALL {
+        @Override
+        void faults(Simulation sim) {
+            for (int round = 0; round < 2; round++) {
+                long at = (3 + 4L * round) * SECOND + jitter(sim, 1000);
+                for (SimNode n : sim.nodes) {
+                    int id = n.id;
+                    sim.at(at + jitter(sim, 200), () -> sim.crash(id));
+                    sim.at(at + 500 * MS + jitter(sim, 1500), () -> sim.start(id));
+                }
+            }
+        }
+    },
+    /** libab: round numbers reused after a healed partition. Both sides keep trying to append. */
+    HEALED_PARTITION {
+        @Override
+        void faults(Simulation sim) {
+            int n = sim.nodes.size();
+            for (int round = 0; round < 3; round++) {
+                long at = (2 + 3L * round) * SECOND + jitter(sim, 500);
+                List<Integer> side = new ArrayList<>();
+                for (int id = 1; id <= n; id++) if (sim.rnd.nextBoolean()) side.add(id);
+                sim.at(at, () -> sim.partition(side));
+                sim.at(at + SECOND + jitter(sim, 1500), sim::healNetwork);
+            }
+        }
+    },
+    /** libab: any message from a lower id deposes the leader, so a flapping low id causes an election each time. */
+    FLAPPING_LOW_ID {
+        @Override
+        void faults(Simulation sim) {
+            long t = 4 * SECOND;
+            sim.at(t, () -> sim.crash(1));
+            t += SECOND;
+            long flapEnd = 14 * SECOND;
+            while (t < flapEnd) {
+                long up = t + jitter(sim, 300);
+                long down = up + SECOND + jitter(sim, 1000); // up for less than the hold-down
+                sim.at(up, () -> sim.start(1));
+                sim.at(down, () -> sim.crash(1));
+                t = down + 500 * MS + jitter(sim, 500);
+            }
+            int[] termsAtStart = new int[1];
+            sim.at(4 * SECOND + 1, () -> termsAtStart[0] = sim.checker.distinctLeaderTerms());
+            sim.at(flapEnd + 2 * SECOND, () -> {
+                int elections = sim.checker.distinctLeaderTerms() - termsAtStart[0];
+                if (elections > 1) sim.fail(elections + " elections while node 1 flapped: expected at most 1");
+            });
+        }
+
+        @Override
+        long faultsEnd() {
+            return 16 * SECOND;
+        }
+    },
+    /** A node loses its disk (and everything it promised) and comes back, amid network faults. */
+    DISK_LOSS {
+        @Override
+        void faults(Simulation sim) {
+            int n = sim.nodes.size();
+            int victim = 1 + sim.rnd.nextInt(n);
+            long at = 3 * SECOND + jitter(sim, 2000);
+            sim.at(at, () -> sim.crash(victim));
+            sim.at(at + 100 * MS + jitter(sim, 1500), () -> {
+                sim.wipeDisk(victim);
+                sim.start(victim);
+            });
+            sim.at(at + jitter(sim, 4000), () -> sim.cutLink(1 + sim.rnd.nextInt(n), 1 + sim.rnd.nextInt(n)));
+            sim.at(at + 5 * SECOND, sim::healNetwork);
+        }
+    },
+    /** Every node starts at the same instant with the same view: ties must resolve deterministically. */
+    SIMULTANEOUS_START {
+        @Override
+        void startAll(Simulation sim) {
+            for (SimNode n : sim.nodes) sim.start(n.id);
+        }
+
+        @Override
+        void faults(Simulation sim) {
+            sim.at(3 * SECOND, () -> {
+                for (SimNode n : sim.nodes) sim.crash(n.id);
+                for (SimNode n : sim.nodes) sim.start(n.id);
+            });
+        }
+    },
+    /** Clock rates at the edges of the 1% margin, with the leader paused and partitioned around its lease end. */
+    CLOCK_DRIFT {
+        @Override
+        void faults(Simulation sim) {
+            for (int round = 0; round < 4; round++) {
+                sim.at((2 + 2L * round) * SECOND + jitter(sim, 1000), () -> {
+                    SimNode leader = sim.actingLeader();
+                    if (leader == null) return;
+                    if (sim.rnd.nextBoolean()) {
+                        sim.pause(leader.id);
+                        sim.at(sim.now + 900 * MS + jitter(sim, 300), () -> sim.resume(leader.id));
+                    } else {
+                        sim.isolate(leader.id);
+                        sim.at(sim.now + 900 * MS + jitter(sim, 300), sim::healNetwork);
+                    }
+                });
+            }
+        }
+
+        @Override
+        void clocks(Simulation sim) {
+            for (SimNode n : sim.nodes) n.clockRate = sim.rnd.nextBoolean() ? 0.99 : 1.01;
+        }
+    };
+
+    static final long LEADER_BOUND = 8 * SECOND;
+    static final long HANDOVER_BOUND = 8 * SECOND;
+
+    abstract void faults(Simulation sim);
+
+    /** When the fault schedule is over; everything is healed then. */
+    long faultsEnd() {
+        return 14 * SECOND;
+    }
+
+    void clocks(Simulation sim) {
+        for (SimNode n : sim.nodes) n.clockRate = 0.99 + sim.rnd.nextDouble() * 0.02;
+    }
+
+    void startAll(Simulation sim) {
+        for (SimNode n : sim.nodes) {
+            int id = n.id;
+            sim.at(jitter(sim, 300), () -> sim.start(id));
+        }
+    }
+
+    static long jitter(Simulation sim, long maxMillis) {
+        return (long) (sim.rnd.nextDouble() * maxMillis * MS);
+    }
+
+    /** The cluster shape for a seed: three or five nodes, sometimes with a witness. */
+    static Simulation build(Scenario scenario, long seed, Timings timings) {
+        java.util.Random shape = new java.util.Random(seed * 31 + scenario.ordinal());
+        boolean five = scenario != CUT_LINK && scenario != FLAPPING_LOW_ID && shape.nextInt(3) == 0;
+        int[] witnesses = shape.nextInt(3) == 0 ? new int[]{five ? 5 : 3} : new int[0];
+        return new Simulation(seed, five ? 5 : 3, witnesses, timings);
+    }
+
+    /** Runs one schedule; throws {@link SimulationViolation} on the first broken invariant. */
+    long run(long seed, Timings timings) {
+        Simulation sim = setUp(seed, timings);
+        long end = faultsEnd();
+        sim.runUntil(end);
+        sim.healAll();
+        checkLiveness(sim, end);
+        return sim.historyHash();
+    }
+
+    /** The cluster, clocks, network, client load and fault schedule for a seed, ready to run. */
+    Simulation setUp(long seed, Timings timings) {
+        Simulation sim = build(this, seed, timings);
+        clocks(sim);
+        if (this != SIMULTANEOUS_START && this != CLOCK_DRIFT) {
+            sim.minLatency = 100_000;
+            sim.maxLatency = (1 + sim.rnd.nextInt(5)) * MS;
+            if (sim.rnd.nextInt(4) == 0) sim.duplicateRate = 0.05;
+        }
+        startAll(sim);
+        sim.clientLoad(500 * MS, faultsEnd(), 20 * MS);
+        faults(sim);
+        return sim;
+    }
+
+    static void checkLiveness(Simulation sim, long healedAt) {
+        long step = 10 * MS;
+        while (sim.actingLeader() == null) {
+            if (sim.now - healedAt > LEADER_BOUND) sim.fail("no leader " + LEADER_BOUND / MS + " ms after healing");
+            sim.runUntil(sim.now + step);
+        }
+        int lowest = sim.nodes.stream().filter(n -> !n.witness).mapToInt(n -> n.id).min().orElseThrow();
+        long bound = healedAt + sim.timings.holdDownNanos() + HANDOVER_BOUND;
+        while (sim.actingLeader() == null || sim.actingLeader().id != lowest) {
+            if (sim.now > bound) {
+                SimNode l = sim.actingLeader();
+                sim.fail("n" + lowest + " does not lead " + (bound - healedAt) / MS + " ms after healing; leader: "
+                        + (l == null ? "none" : "n" + l.id));
+            }
+            sim.runUntil(sim.now + step);
+        }
+        // Progress, and every node converges on the same committed entries.
+        sim.clientAppend();
+        sim.runUntil(sim.now + 2 * SECOND);
+        for (SimNode n : sim.nodes) {
+            if (n.appliedIndex != sim.checker.maxCommitted) {
+                sim.fail("n" + n.id + " delivered up to " + n.appliedIndex + " of " + sim.checker.maxCommitted
+                        + " committed entries 2 s after a stable leader");
+            }
+        }
+    }
+
+    /** A random mix of every fault, healed at the end. */
+    static void randomFaults(Simulation sim, long until) {
+        int n = sim.nodes.size();
+        long t = SECOND;
+        while (t < until) {
+            long at = t;
+            int victim = 1 + sim.rnd.nextInt(n);
+            long length = 100 * MS + jitter(sim, 3000);
+            switch (sim.rnd.nextInt(7)) {
+                case 0 -> {
+                    sim.at(at, () -> sim.crash(victim));
+                    sim.at(at + length, () -> {
+                        if (!sim.node(victim).up) sim.start(victim);
+                    });
+                }
+                case 1 -> {
+                    sim.at(at, () -> sim.pause(victim));
+                    sim.at(at + length, () -> sim.resume(victim));
+                }
+                case 2 -> {
+                    List<Integer> side = new ArrayList<>();
+                    for (int id = 1; id <= n; id++) if (sim.rnd.nextBoolean()) side.add(id);
+                    sim.at(at, () -> sim.partition(side));
+                    sim.at(at + length, sim::healNetwork);
+                }
+                case 3 -> {
+                    int other = 1 + sim.rnd.nextInt(n);
+                    sim.at(at, () -> sim.cutLink(victim, other));
+                    sim.at(at + length, sim::healNetwork);
+                }
+                case 4 -> {
+                    double rate = 0.05 + sim.rnd.nextDouble() * 0.3;
+                    sim.at(at, () -> sim.lossRate = rate);
+                    sim.at(at + length, () -> sim.lossRate = 0);
+                }
+                case 5 -> {
+                    sim.at(at, () -> sim.isolate(victim));
+                    sim.at(at + length, sim::healNetwork);
+                }
+                default -> {
+                    long latency = (1 + sim.rnd.nextInt(60)) * MS;
+                    sim.at(at, () -> sim.maxLatency = latency);
+                    sim.at(at + length, () -> sim.maxLatency = 2 * MS);
+                }
+            }
+            t += 200 * MS + jitter(sim, 1500);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.baton.election.sim;
+
+import dev.baton.election.Timings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs every {@link Scenario} over {@code -Dsim.seeds=N} seeds (250 each in {@code mvn test}: 2,500
+ * schedules). {@code -Dsim.seed=S} replays one seed exactly, in every scenario or in {@code -Dsim.scenario=NAME}.
+ */
+class SimulationTest {
+    static final Timings TIMINGS = Timings.DEFAULTS;
+
+    static int seeds() {
+        return Integer.getInteger("sim.seeds", 250);
+    }
+
+    static Long replaySeed() {
+        String s = System.getProperty("sim.seed", "");
+        return s.isBlank() ? null : Long.parseLong(s.trim());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Scenario.class)
+    void invariantsHoldOverSeededSchedules(Scenario scenario) {
+        String only = System.getProperty("sim.scenario", "");
+        if (!only.isBlank() && !only.equalsIgnoreCase(scenario.name())) return;
+        Long replay = replaySeed();
+        if (replay != null) {
+            scenario.run(replay, TIMINGS);
+            return;
+        }
+        for (long seed = 1; seed <= seeds(); seed++) {
+            try {
+                scenario.run(seed, TIMINGS);
+            } catch (SimulationViolation v) {
+                throw new AssertionError(scenario + " failed (replay: -Dsim.scenario=" + scenario + " -Dsim.seed="
+                        + seed + "): " + v.getMessage(), v);
+            }
+        }
+    }
+
+    @Test
+    void sameSeedReplaysTheSameHistory() {
+        for (Scenario s : Scenario.values()) {
+            long a = s.run(42, TIMINGS);
+            long b = s.run(42, TIMINGS);
+            assertThat(b).as("history hash of %s seed 42", s).isEqualTo(a);
+            assertThat(s.run(43, TIMINGS)).as("another seed, another history").isNotEqualTo(a);
+        }
+    }
+}
