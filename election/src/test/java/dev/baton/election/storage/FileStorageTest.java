@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -251,7 +252,7 @@ class FileStorageTest extends StorageContractTest {
             s.append(entries(1, 10, 1));
             s.saveSnapshot(new Snapshot(3, 1, new byte[0]));
         }
-        Files.copy(other.resolve(FileStorage.LOG_FILE), logFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(other.resolve(FileStorage.LOG_FILE), logFile(), StandardCopyOption.REPLACE_EXISTING);
         assertThatThrownBy(this::loadFresh).isInstanceOf(StorageException.class)
                 .hasMessageContaining(logFile().toString()).hasMessageContaining("entries 4..5 are missing");
     }
@@ -291,7 +292,8 @@ class FileStorageTest extends StorageContractTest {
                 LockHolderMain.class.getName(), dataDir().toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line = CompletableFuture.supplyAsync(() -> {
                 try {
                     return out.readLine();

@@ -55,6 +55,9 @@ class MemoryStorageTest extends StorageContractTest {
         assertThat(s.snapshot()).isEqualTo(new Snapshot(2, 6, new byte[] {2}));
         assertThat(s.entries()).containsExactlyElementsOf(entries(3, 4, 6));
         assertThat(s.lastIndex()).isEqualTo(4);
+        assertThat(s.entry(3)).contains(entry(3, 6));
+        assertThat(s.entry(2)).as("covered by the snapshot").isEmpty();
+        assertThat(s.entry(5)).isEmpty();
         s.entries().get(0).data()[0] = 0;
         s.snapshot().data()[0] = 0;
         s.close();

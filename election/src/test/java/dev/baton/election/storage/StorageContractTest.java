@@ -40,7 +40,8 @@ abstract class StorageContractTest {
     }
 
     static LogEntry entry(long index, long term) {
-        return new LogEntry(index, term, LogEntry.Kind.DATA, ("entry " + index + "@" + term).getBytes(StandardCharsets.UTF_8));
+        byte[] data = ("entry " + index + "@" + term).getBytes(StandardCharsets.UTF_8);
+        return new LogEntry(index, term, LogEntry.Kind.DATA, data);
     }
 
     static List<LogEntry> entries(long from, long to, long term) {
@@ -138,6 +139,15 @@ abstract class StorageContractTest {
         current.truncateFrom(1);
         assertThatThrownBy(() -> current.append(entries(2, 2, 1)))
                 .as("an empty log without a snapshot starts at 1").isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void entryOverTheSizeLimitIsRefused() {
+        Storage s = opened();
+        LogEntry huge = new LogEntry(1, 1, LogEntry.Kind.DATA, new byte[Storage.MAX_ENTRY_BYTES + 1]);
+        assertThatThrownBy(() -> s.append(List.of(huge))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit");
+        assertThat(restart().fresh()).isTrue();
     }
 
     @Test
