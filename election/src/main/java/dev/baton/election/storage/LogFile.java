@@ -36,7 +36,7 @@ final class LogFile implements AutoCloseable {
     /** index, term and kind in every record. */
     static final int FIXED_PAYLOAD_BYTES = 17;
     /** Bounds the length field, so that a corrupt length cannot make the reader allocate gigabytes. */
-    static final int MAX_ENTRY_BYTES = 64 << 20;
+    static final int MAX_ENTRY_BYTES = Storage.MAX_ENTRY_BYTES;
 
     private static final System.Logger LOG = System.getLogger(LogFile.class.getName());
 
@@ -140,15 +140,11 @@ final class LogFile implements AutoCloseable {
         return entries;
     }
 
-    /** Writes the records after the last one and forces them to disk. Entries are already checked. */
+    /** Writes the records after the last one and forces them to disk; {@link StorageRules} checked them. */
     void append(List<LogEntry> entries) {
         if (entries.isEmpty()) return;
         int total = 0;
         for (LogEntry e : entries) {
-            if (e.data().length > MAX_ENTRY_BYTES) {
-                throw new IllegalArgumentException("log entry " + e.index() + " has " + e.data().length
-                        + " bytes, more than the limit of " + MAX_ENTRY_BYTES);
-            }
             total = Math.addExact(total, FRAME_BYTES + FIXED_PAYLOAD_BYTES + e.data().length);
         }
         if (channel == null) create();

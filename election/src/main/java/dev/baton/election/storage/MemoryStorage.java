@@ -2,6 +2,7 @@ package dev.baton.election.storage;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A {@link Storage} kept in memory, for the deterministic simulator. Every call is "durable" on return, so a
@@ -139,6 +140,13 @@ public final class MemoryStorage implements Storage {
         List<LogEntry> out = new ArrayList<>(disk.log.size());
         for (LogEntry e : disk.log) out.add(copy(e));
         return List.copyOf(out);
+    }
+
+    /** A copy of the stored entry at {@code index}, or empty if the log does not hold it. */
+    public Optional<LogEntry> entry(long index) {
+        long first = disk.snapshot.index() + 1;
+        if (index < first || index >= first + disk.log.size()) return Optional.empty();
+        return Optional.of(copy(disk.log.get((int) (index - first))));
     }
 
     /** The index of the last stored entry, or the snapshot's index when the log is empty. */

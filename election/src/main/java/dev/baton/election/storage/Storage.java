@@ -10,8 +10,16 @@ import java.util.List;
  * change is durable (written and fsynced), because the protocol acknowledges it right after. A method
  * that cannot make the change durable throws {@link StorageException}; the node then stops rather than
  * acknowledge something it may lose.
+ *
+ * <p>A call that would break the log's shape (an append with a gap or an overlap, a term or a snapshot
+ * going back, an entry over {@link #MAX_ENTRY_BYTES}) is a protocol bug, not a disk failure: it throws
+ * {@link IllegalStateException} or {@link IllegalArgumentException} and changes nothing. Every
+ * implementation ({@link FileStorage}, {@link MemoryStorage}) refuses exactly the same calls.
  */
 public interface Storage extends Closeable {
+
+    /** The largest {@link LogEntry#data()} a storage accepts: 64 MiB. */
+    int MAX_ENTRY_BYTES = 64 << 20;
 
     /** Reads everything back. Called once, before any other method. A torn last log record is discarded. */
     PersistentState load();

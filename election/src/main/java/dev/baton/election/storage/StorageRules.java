@@ -26,6 +26,10 @@ final class StorageRules {
         long expected = lastIndex + 1;
         for (LogEntry e : entries) {
             if (e == null) throw new NullPointerException("null log entry");
+            if (e.data().length > Storage.MAX_ENTRY_BYTES) {
+                throw new IllegalArgumentException("log entry " + e.index() + " has " + e.data().length
+                        + " bytes, more than the limit of " + Storage.MAX_ENTRY_BYTES);
+            }
             if (e.index() != expected) {
                 throw new IllegalStateException("append must continue the log at index " + expected
                         + " but got entry " + e.index() + (e.index() > expected ? " (a gap)" : " (an overlap)"));
