@@ -37,9 +37,13 @@ final class PeerState {
         return lastHeard != NEVER && now - lastHeard < timeoutNanos;
     }
 
-    /** A peer that can lead if asked: reachable, not a witness, in contact with a majority, not amnesiac. */
+    /**
+     * A peer that can lead if asked: reachable, not a witness, in contact with a majority, and not blocked
+     * by a lost disk (an amnesiac peer with an empty log can still lead a new cluster's first election).
+     */
     boolean electable(long now, long timeoutNanos) {
-        return !witness && alive(now, timeoutNanos) && view != null && view.seesMajority() && !view.amnesiac();
+        return !witness && alive(now, timeoutNanos) && view != null && view.seesMajority()
+                && (!view.amnesiac() || view.lastIndex() == 0);
     }
 
     void heard(long now, long timeoutNanos) {
