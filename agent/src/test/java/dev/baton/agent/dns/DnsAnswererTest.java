@@ -263,6 +263,17 @@ class DnsAnswererTest {
     }
 
     @Test
+    void messageInTheMiddleOfABufferIsRead() {
+        byte[] q = wire(query("db.svc.example.com.", Type.A));
+        byte[] buffer = new byte[q.length + 20];
+        java.util.Arrays.fill(buffer, (byte) 0xFF);
+        System.arraycopy(q, 0, buffer, 7, q.length);
+        DnsReply reply = answerer.answer(buffer, 7, q.length);
+        assertThat(reply.malformed()).isFalse();
+        assertThat(roundTrip(reply, DnsTransport.UDP).getSection(Section.ANSWER)).hasSize(1);
+    }
+
+    @Test
     void tooShortForAHeaderIsDroppedSilently() {
         for (int length = 0; length < 12; length++) {
             DnsReply reply = answerer.answer(new byte[length], 0, length);

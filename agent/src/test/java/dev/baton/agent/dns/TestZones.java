@@ -52,7 +52,7 @@ final class TestZones {
         return AnswerTable.build(zone(Duration.ofSeconds(5)), SERIAL, services());
     }
 
-    /** A zone whose NS RRset alone (40 long names) is larger than 1232 bytes, and {@code big} with 30 NS names. */
+    /** The usual services in a zone with {@code count} long NS names (about 35 bytes each on the wire). */
     static AnswerTable manyNameServers(int count) {
         List<Name> ns = new ArrayList<>();
         for (int i = 0; i < count; i++) ns.add(name(String.format("nameserver-number-%02d.example.net.", i)));
