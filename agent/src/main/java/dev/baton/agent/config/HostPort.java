@@ -39,7 +39,7 @@ public record HostPort(String host, int port) {
             host = text.substring(1, close);
             port = text.substring(close + 2);
             if (!host.contains(":")) return "has brackets, which are only for IPv6 addresses";
-            if (InstanceAddress.parseIp(host) == null) return "has an invalid IPv6 address \"" + host + "\"";
+            if (IpLiterals.parse(host) == null) return "has an invalid IPv6 address \"" + host + "\"";
         } else {
             int colon = text.lastIndexOf(':');
             if (colon < 0) return "is not host:port (the port is missing)";
@@ -47,7 +47,10 @@ public record HostPort(String host, int port) {
             port = text.substring(colon + 1);
             if (host.contains(":")) return "needs brackets around an IPv6 address, e.g. [::1]:7401";
             if (host.isEmpty()) return "has no host";
-            if (!DnsNames.isHostName(host)) return "has an invalid host \"" + host + "\"";
+            boolean looksNumeric = host.matches("[0-9.]+");
+            if (looksNumeric ? IpLiterals.parse(host) == null : !DnsNames.isHostName(host)) {
+                return "has an invalid host \"" + host + "\"";
+            }
         }
         if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
             return "has an invalid port; it must be a number from 0 to 65535";

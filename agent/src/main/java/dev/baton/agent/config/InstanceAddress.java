@@ -1,9 +1,7 @@
 package dev.baton.agent.config;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Objects;
-import org.xbill.DNS.Address;
 
 /**
  * What Baton publishes for an instance: an IP literal (answered as A or AAAA) or a host name (answered as a
@@ -44,7 +42,7 @@ public sealed interface InstanceAddress permits InstanceAddress.Ip, InstanceAddr
      * would block on DNS). Throws {@link IllegalArgumentException} naming the text.
      */
     static InstanceAddress parse(String text) {
-        InetAddress ip = parseIp(text);
+        InetAddress ip = IpLiterals.parse(text);
         if (ip != null) return new Ip(ip, text);
         if (text.contains(":")) throw new IllegalArgumentException("\"" + text + "\" is not a valid IPv6 address");
         if (text.matches("[0-9.]+")) throw new IllegalArgumentException("\"" + text + "\" is not a valid IPv4 address");
@@ -52,16 +50,5 @@ public sealed interface InstanceAddress permits InstanceAddress.Ip, InstanceAddr
             throw new IllegalArgumentException("\"" + text + "\" is neither an IP address nor a valid host name");
         }
         return new HostName(DnsNames.toAbsolute(text));
-    }
-
-    /** An IPv4 or IPv6 literal, or null; pure parsing through dnsjava, no lookup. */
-    static InetAddress parseIp(String text) {
-        byte[] bytes = Address.toByteArray(text, text.contains(":") ? Address.IPv6 : Address.IPv4);
-        if (bytes == null) return null;
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            return null; // only thrown for a wrong array length, which dnsjava never returns
-        }
     }
 }

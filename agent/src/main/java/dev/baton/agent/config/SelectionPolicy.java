@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** How a service chooses its published instance. */
 public enum SelectionPolicy {
-    /** The healthy instance with the lowest priority number wins (ties: first listed). */
+    /** The healthy instance with the lowest priority number wins. */
     FAILOVER,
     /** The current instance stays while it is healthy; on failure the best healthy one takes over. */
     STICKY;

@@ -26,6 +26,7 @@ class HostPortTest {
             "[127.0.0.1]:80|has brackets, which are only for IPv6 addresses",
             "[::zz]:80|has an invalid IPv6 address \"::zz\"",
             "host_name:80|has an invalid host \"host_name\"",
+            "300.0.0.1:80|has an invalid host \"300.0.0.1\"",
             "host:65536|has an invalid port; it must be a number from 0 to 65535",
             "host:-1|has an invalid port; it must be a number from 0 to 65535"})
     void rejectsMalformedEndpoints(String text, String problem) {
