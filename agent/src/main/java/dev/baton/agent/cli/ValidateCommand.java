@@ -1,0 +1,48 @@
+package dev.baton.agent.cli;
+
+import dev.baton.agent.config.BatonConfig;
+import dev.baton.agent.config.ConfigError;
+import dev.baton.agent.config.ConfigException;
+import dev.baton.agent.config.ConfigLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code baton validate --config F}: loads the config as the agent would and prints every problem. */
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        description = "Checks a config file, including the cluster key, and prints every problem found, one per"
+                + " line. Exit code 0 if valid, 2 if not.")
+final class ValidateCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The node's YAML config file.")
+    Path config;
+
+    @ParentCommand
+    BatonCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try {
+            BatonConfig loaded = new ConfigLoader(parent.env()).load(config);
+            int services = loaded.services().size();
+            spec.commandLine().getOut().printf("config OK: cluster %s, node %d, %d service%s%n",
+                    loaded.cluster().name(), loaded.cluster().node(), services, services == 1 ? "" : "s");
+            spec.commandLine().getOut().flush();
+            return BatonCli.EXIT_OK;
+        } catch (ConfigException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            for (ConfigError error : e.errors()) err.println(error);
+            err.flush();
+            return BatonCli.EXIT_USAGE;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.baton.agent.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Loads one node's YAML config file into a validated {@link BatonConfig}. Every problem is collected and
+ * reported together; see docs/CONFIGURATION.md for each key. Relative paths in the file ({@code key_file},
+ * {@code data_dir}) resolve against the file's directory, not the working directory.
+ *
+ * <p>Thread-safe; {@link #load} blocks on file I/O and never resolves host names.
+ */
+public final class ConfigLoader {
+    /** Environment variable holding the cluster key (hex or base64); when set it overrides {@code key_file}. */
+    public static final String KEY_ENV = "BATON_CLUSTER_KEY";
+
+    private final Function<String, String> env;
+    private final ObjectMapper yaml;
+
+    /** Reads {@link #KEY_ENV} from the process environment. */
+    public ConfigLoader() {
+        this(System::getenv);
+    }
+
+    /** {@code env} looks up environment variables (null when unset); tests pass a map's {@code get}. */
+    public ConfigLoader(Function<String, String> env) {
+        this.env = Objects.requireNonNull(env, "env");
+        this.yaml = new ObjectMapper(new YAMLFactory());
+        // A key written twice is almost always a merge mistake; YAML 1.2 forbids it (section 3.2.1.1).
+        this.yaml.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    /** Reads and validates {@code file}; throws with every problem found. */
+    public BatonConfig load(Path file) throws ConfigException {
+        ConfigErrors errors = new ConfigErrors();
+        JsonNode tree = parse(file, errors);
+        errors.throwIfAny();
+        ConfigNode root = new ConfigNode(tree, "", errors);
+        if (root.asMap().isEmpty()) {
+            errors.throwIfAny();
+            throw new ConfigException(List.of(new ConfigError("", file + " is empty")));
+        }
+        root.allowOnly("cluster", "api", "dns", "services");
+        Path configDir = file.toAbsolutePath().normalize().getParent();
+
+        Optional<ClusterConfig> cluster = ClusterReader.read(root.get("cluster"), configDir, env);
+        Optional<ApiConfig> api = readApi(root.get("api"));
+        Optional<DnsConfig> dns = DnsReader.read(root.get("dns"));
+        Optional<List<ServiceConfig>> services = ServiceReader.read(root.get("services"));
+
+        errors.throwIfAny();
+        if (cluster.isEmpty() || api.isEmpty() || dns.isEmpty() || services.isEmpty()) {
+            // Every reader reports before it returns empty; reaching this is a bug in a reader.
+            throw new IllegalStateException("config section rejected without an error");
+        }
+        return new BatonConfig(cluster.get(), api.get(), dns.get(), services.get());
+    }
+
+    private JsonNode parse(Path file, ConfigErrors errors) {
+        try {
+            return yaml.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            errors.add("", file + " does not exist");
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " line " + at.getLineNr() + ", column " + at.getColumnNr();
+            errors.add("", file + where + ": not valid YAML: " + e.getOriginalMessage());
+        } catch (IOException | SecurityException e) {
+            errors.add("", file + " cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+        return null;
+    }
+
+    private static Optional<ApiConfig> readApi(ConfigNode api) {
+        if (!api.isPresent()) return Optional.of(new ApiConfig(ApiConfig.DEFAULT_LISTEN));
+        if (api.asMap().isEmpty()) return Optional.empty();
+        api.allowOnly("listen");
+        ConfigNode listen = api.get("listen");
+        return listen.isPresent()
+                ? listen.parseText(HostPort::parse).map(ApiConfig::new)
+                : Optional.of(new ApiConfig(ApiConfig.DEFAULT_LISTEN));
+    }
+}

@@ -1,0 +1,347 @@
+package dev.baton.agent.dns;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Baton's embedded authoritative DNS server: UDP and TCP on each listen address, answers from
+ * {@link DnsAnswerer}. Only the I/O lives here.
+ *
+ * <ul>
+ *   <li>UDP: {@code udpThreadsPerSocket} threads per socket, each receiving into its own reusable buffer;
+ *   responses are truncated to the client's limit with TC set.</li>
+ *   <li>TCP (RFC 7766): 2-byte length framing, any number of queries per connection answered in order, an idle
+ *   timeout, at most {@code maxTcpConnections} at once (the excess is closed at once).</li>
+ *   <li>No packet can stop a receive loop: every failure is caught per message and counted.</li>
+ * </ul>
+ *
+ * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} (idempotent). Thread-safe.
+ */
+public final class DnsServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
+    private static final int UDP_BUFFER_BYTES = 65535;
+    private static final int EPHEMERAL_BIND_ATTEMPTS = 20;
+    private static final int TCP_BACKLOG = 128;
+
+    private final List<InetSocketAddress> listen;
+    private final DnsAnswerer answerer;
+    private final DnsServerOptions options;
+
+    private final Map<Integer, LongAdder> responsesByRcode = new ConcurrentHashMap<>();
+    private final LongAdder malformed = new LongAdder();
+    private final LongAdder truncated = new LongAdder();
+    private final LongAdder tcpAccepted = new LongAdder();
+    private final LongAdder tcpRejected = new LongAdder();
+    private final LongAdder internalErrors = new LongAdder();
+
+    private final List<DatagramSocket> udpSockets = new ArrayList<>();
+    private final List<ServerSocket> tcpSockets = new ArrayList<>();
+    private final List<InetSocketAddress> bound = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final Set<Socket> tcpConnections = ConcurrentHashMap.newKeySet();
+    private final Semaphore tcpSlots;
+    private final ExecutorService tcpExecutor;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    /** A server with {@link DnsServerOptions#DEFAULTS}. */
+    public DnsServer(List<InetSocketAddress> listen, Supplier<AnswerTable> tables, Currentness currentness,
+                     WhenIsolated whenIsolated) {
+        this(listen, new DnsAnswerer(tables, currentness, whenIsolated), DnsServerOptions.DEFAULTS);
+    }
+
+    /**
+     * @param listen   addresses to serve UDP and TCP on; port 0 picks one free port used for both
+     * @param answerer the answering logic
+     * @param options  I/O tuning
+     */
+    public DnsServer(List<InetSocketAddress> listen, DnsAnswerer answerer, DnsServerOptions options) {
+        Objects.requireNonNull(listen, "listen");
+        if (listen.isEmpty()) throw new IllegalArgumentException("listen: at least one address is required");
+        for (InetSocketAddress a : listen) {
+            if (Objects.requireNonNull(a, "listen address").isUnresolved()) {
+                throw new IllegalArgumentException("listen: " + a + " is not an IP address");
+            }
+        }
+        this.listen = List.copyOf(listen);
+        this.answerer = Objects.requireNonNull(answerer, "answerer");
+        this.options = Objects.requireNonNull(options, "options");
+        this.tcpSlots = new Semaphore(options.maxTcpConnections());
+        AtomicInteger connectionIds = new AtomicInteger();
+        this.tcpExecutor = Executors.newCachedThreadPool(r -> daemon(r, "baton-dns-tcp-" + connectionIds.incrementAndGet()));
+    }
+
+    /**
+     * Binds every address and starts the I/O threads. Returns once all sockets are bound.
+     *
+     * @throws IOException when an address cannot be bound (everything bound so far is closed again)
+     * @throws IllegalStateException when called twice or after {@link #close()}
+     */
+    public synchronized void start() throws IOException {
+        if (started || closed) throw new IllegalStateException("a DnsServer starts once");
+        started = true;
+        try {
+            for (InetSocketAddress address : listen) bind(address);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        for (int i = 0; i < udpSockets.size(); i++) {
+            DatagramSocket udp = udpSockets.get(i);
+            ServerSocket tcp = tcpSockets.get(i);
+            String where = bound.get(i).toString();
+            for (int t = 0; t < options.udpThreadsPerSocket(); t++) {
+                threads.add(daemon(() -> receiveUdp(udp), "baton-dns-udp-" + where + "-" + t));
+            }
+            threads.add(daemon(() -> acceptTcp(tcp), "baton-dns-accept-" + where));
+        }
+        threads.forEach(Thread::start);
+        log.info("DNS server listening on {} (UDP and TCP)", bound);
+    }
+
+    /** The addresses actually bound, in the order given, each serving UDP and TCP on the same port. */
+    public synchronized List<InetSocketAddress> boundAddresses() {
+        return List.copyOf(bound);
+    }
+
+    public DnsStats stats() {
+        Map<Integer, Long> byRcode = new TreeMap<>();
+        responsesByRcode.forEach((rcode, n) -> byRcode.put(rcode, n.sum()));
+        return new DnsStats(byRcode, malformed.sum(), truncated.sum(), tcpAccepted.sum(), tcpRejected.sum(),
+                internalErrors.sum());
+    }
+
+    /** Closes every socket and stops the threads, waiting a few seconds for them. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        udpSockets.forEach(DatagramSocket::close);
+        tcpSockets.forEach(DnsServer::closeQuietly);
+        tcpConnections.forEach(DnsServer::closeQuietly);
+        tcpExecutor.shutdownNow();
+        try {
+            for (Thread t : threads) t.join(TimeUnit.SECONDS.toMillis(5));
+            tcpExecutor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void bind(InetSocketAddress address) throws IOException {
+        int attempts = address.getPort() == 0 ? EPHEMERAL_BIND_ATTEMPTS : 1;
+        for (int attempt = 1; ; attempt++) {
+            DatagramSocket udp = new DatagramSocket(null);
+            ServerSocket tcp = new ServerSocket();
+            try {
+                udp.bind(address);
+                // One port for both transports, so clients can retry over TCP after TC (RFC 7766 §5).
+                InetSocketAddress actual = new InetSocketAddress(address.getAddress(), udp.getLocalPort());
+                tcp.setReuseAddress(true);
+                tcp.bind(actual, TCP_BACKLOG);
+                try {
+                    udp.setReceiveBufferSize(1 << 20);
+                } catch (SocketException ignored) {
+                    // best effort: the kernel may cap it
+                }
+                udpSockets.add(udp);
+                tcpSockets.add(tcp);
+                bound.add(actual);
+                return;
+            } catch (BindException e) {
+                udp.close();
+                tcp.close();
+                if (attempt >= attempts) throw new BindException("cannot bind DNS server to " + address + ": " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                udp.close();
+                tcp.close();
+                throw e;
+            }
+        }
+    }
+
+    private void receiveUdp(DatagramSocket socket) {
+        byte[] buffer = new byte[UDP_BUFFER_BYTES];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        while (!closed) {
+            packet.setData(buffer);
+            try {
+                socket.receive(packet);
+            } catch (IOException e) {
+                if (closed || socket.isClosed()) return;
+                internalError("UDP receive", e);
+                continue;
+            }
+            try {
+                if (packet.getPort() == 0) { // cannot be answered
+                    malformed.increment();
+                    continue;
+                }
+                DnsReply reply = answerer.answer(buffer, 0, packet.getLength());
+                count(reply);
+                if (reply.response().isEmpty()) continue;
+                byte[] wire = reply.toWire(DnsTransport.UDP);
+                if (DnsReply.isTruncated(wire)) truncated.increment();
+                socket.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
+            } catch (IOException e) {
+                if (closed) return;
+                // e.g. ICMP-induced errors or an unroutable source: the client's problem, not ours
+                log.debug("UDP send to {} failed: {}", packet.getSocketAddress(), e.toString());
+            } catch (RuntimeException | StackOverflowError e) {
+                internalError("UDP message", e);
+            }
+        }
+    }
+
+    private void acceptTcp(ServerSocket server) {
+        while (!closed) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (closed || server.isClosed()) return;
+                internalError("TCP accept", e);
+                continue;
+            }
+            if (!tcpSlots.tryAcquire()) {
+                tcpRejected.increment();
+                closeQuietly(socket);
+                continue;
+            }
+            try {
+                tcpExecutor.execute(() -> serveTcp(socket));
+            } catch (RejectedExecutionException e) { // closing
+                tcpSlots.release();
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private void serveTcp(Socket socket) {
+        tcpAccepted.increment();
+        tcpConnections.add(socket);
+        try (socket) {
+            if (closed) return;
+            socket.setTcpNoDelay(true);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            long idleNanos = options.tcpIdleTimeout().toNanos();
+            byte[] prefix = new byte[2];
+            while (!closed) {
+                socket.setSoTimeout(Math.toIntExact(Math.max(1, options.tcpIdleTimeout().toMillis())));
+                int first = in.read();
+                if (first < 0) return; // the client closed
+                long deadline = System.nanoTime() + idleNanos;
+                prefix[0] = (byte) first;
+                if (!readFully(socket, in, prefix, 1, 1, deadline)) return;
+                int length = ((prefix[0] & 0xFF) << 8) | (prefix[1] & 0xFF);
+                byte[] message = new byte[length];
+                if (!readFully(socket, in, message, 0, length, deadline)) return;
+                byte[] framed = answerTcp(message);
+                if (framed != null) {
+                    out.write(framed);
+                    out.flush();
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            // idle, or a query trickling in too slowly: close (RFC 7766 §6.2.3)
+        } catch (IOException e) {
+            // reset by the peer, or closed by close()
+        } catch (RuntimeException | StackOverflowError e) {
+            internalError("TCP connection", e);
+        } finally {
+            tcpConnections.remove(socket);
+            tcpSlots.release();
+        }
+    }
+
+    /** The framed response, or null when nothing is to be sent. */
+    private byte[] answerTcp(byte[] message) {
+        try {
+            DnsReply reply = answerer.answer(message, 0, message.length);
+            count(reply);
+            if (reply.response().isEmpty()) return null;
+            byte[] wire = reply.toWire(DnsTransport.TCP);
+            byte[] framed = new byte[wire.length + 2];
+            framed[0] = (byte) (wire.length >>> 8);
+            framed[1] = (byte) wire.length;
+            System.arraycopy(wire, 0, framed, 2, wire.length);
+            return framed;
+        } catch (RuntimeException | StackOverflowError e) {
+            internalError("TCP message", e);
+            return null;
+        }
+    }
+
+    /** Reads exactly {@code length} bytes before {@code deadline}; false at end of stream. */
+    private static boolean readFully(Socket socket, InputStream in, byte[] b, int offset, int length, long deadline)
+            throws IOException {
+        int done = 0;
+        while (done < length) {
+            long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (remainingMillis < 1) throw new SocketTimeoutException("query not received in time");
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remainingMillis));
+            int n = in.read(b, offset + done, length - done);
+            if (n < 0) return false;
+            done += n;
+        }
+        return true;
+    }
+
+    private void count(DnsReply reply) {
+        if (reply.malformed()) malformed.increment();
+        int rcode = reply.rcode();
+        if (rcode >= 0) responsesByRcode.computeIfAbsent(rcode, k -> new LongAdder()).increment();
+    }
+
+    private void internalError(String where, Throwable e) {
+        internalErrors.increment();
+        long n = internalErrors.sum();
+        // Log the first and then every power of two, so a flood of bad input cannot flood the log.
+        if (Long.bitCount(n) == 1) log.warn("DNS server: unexpected failure in {} (#{})", where, n, e);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.baton.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.agent.config.ConfigFixture;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BatonCliTest {
+    @TempDir
+    Path dir;
+
+    private final Map<String, String> env = new HashMap<>();
+
+    /** Output of one in-process run. */
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = BatonCli.commandLine(env::get);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void validateAcceptsAValidConfig() throws Exception {
+        Path config = new ConfigFixture(dir).write(ConfigFixture.EXAMPLE);
+        Run run = run("validate", "--config", config.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("config OK: cluster demo, node 1, 2 services" + System.lineSeparator());
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void validatePrintsEveryErrorOnItsOwnLineAndExits2() throws Exception {
+        Path config = new ConfigFixture(dir).write(ConfigFixture.example("interval: 100ms", "interval: 0ms")
+                .replace("node: 1", "node: 7"));
+        Run run = run("validate", "-c", config.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).containsExactly(
+                "cluster.node: 7 is not a member id; members are 1, 2, 3",
+                "services[0].check.interval: \"0ms\" must be at least 10ms");
+    }
+
+    @Test
+    void validateUsesTheInjectedEnvironmentForTheKey() throws Exception {
+        Path config = new ConfigFixture(dir).write(ConfigFixture.example("key_file: cluster.key", "key_file: absent.key"));
+        assertThat(run("validate", "--config", config.toString()).exitCode()).isEqualTo(2);
+        env.put("BATON_CLUSTER_KEY", ConfigFixture.KEY_HEX);
+        assertThat(run("validate", "--config", config.toString()).exitCode()).isZero();
+    }
+
+    @Test
+    void validateWithoutConfigIsAUsageError() {
+        Run run = run("validate");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Missing required option: '--config=FILE'");
+    }
+
+    @Test
+    void keygenPrints32RandomBytesAsHex() {
+        Run first = run("keygen");
+        Run second = run("keygen");
+        assertThat(first.exitCode()).isZero();
+        assertThat(first.out()).matches("[0-9a-f]{64}" + System.lineSeparator());
+        assertThat(second.out()).isNotEqualTo(first.out());
+    }
+
+    @Test
+    void versionHelpAndUsageErrors() {
+        Run version = run("--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out()).startsWith("baton ");
+        assertThat(run("--help").out()).contains("validate").contains("keygen");
+        Run bare = run();
+        assertThat(bare.exitCode()).isEqualTo(2);
+        assertThat(bare.err()).contains("Missing subcommand").contains("validate");
+        assertThat(run("frobnicate").exitCode()).isEqualTo(2);
+    }
+}
