@@ -68,6 +68,10 @@ public final class ElectionNode implements AutoCloseable {
     private volatile NodeStatus status;
     private volatile long leadingUntil = Long.MIN_VALUE;
     private volatile long leadingTerm;
+    private volatile long majorityContactAt = Long.MIN_VALUE;
+    private volatile long highestKnownCommit;
+    /** The highest committed index whose callbacks (no-ops included) have all run. */
+    private volatile long deliveredIndex;
 
     private record PendingAppend(long index, long term, CompletableFuture<Long> future) {
     }
@@ -152,6 +156,23 @@ public final class ElectionNode implements AutoCloseable {
     public long leadingTerm() {
         long term = leadingTerm;
         return isLeader() ? term : -1;
+    }
+
+    /**
+     * Whether this node's delivered state is known to be current: within {@code withinNanos} (read against the
+     * clock now) a majority, this node included, answered a message this node sent, and every commit any member
+     * has reported has been delivered to the listener. Timed from our own send, so after a pause the node is
+     * not current until fresh answers arrive. Followers use it to serve reads safely.
+     */
+    public boolean isCurrent(long withinNanos) {
+        long contact = majorityContactAt;
+        return contact != Long.MIN_VALUE && clock.getAsLong() - contact <= withinNanos
+                && deliveredIndex >= highestKnownCommit;
+    }
+
+    /** The highest committed index whose callbacks, {@link ElectionListener#onCommit} included, have run. */
+    public long deliveredIndex() {
+        return deliveredIndex;
     }
 
     /** The status as of the last protocol step (at most one tick old). */
@@ -281,6 +302,8 @@ public final class ElectionNode implements AutoCloseable {
         leadingTerm = core.term();
         leadingUntil = core.isLeading(now) ? core.leaseEnd() : Long.MIN_VALUE;
         status = core.status(now);
+        majorityContactAt = core.majorityContactTime(now);
+        highestKnownCommit = core.highestKnownCommit();
     }
 
     private void onEvent(Event event) {
@@ -300,14 +323,20 @@ public final class ElectionNode implements AutoCloseable {
         } else if (event instanceof Event.Committed c) {
             LogEntry e = c.entry();
             PendingAppend p = pending.remove(e.index());
-            if (e.kind() == LogEntry.Kind.DATA) deliver(() -> listener.onCommit(e.index(), e.term(), e.data()));
+            deliver(() -> {
+                if (e.kind() == LogEntry.Kind.DATA) listener.onCommit(e.index(), e.term(), e.data());
+                deliveredIndex = e.index();
+            });
             if (p != null) {
                 if (p.term == e.term()) deliver(() -> p.future.complete(e.index()));
                 else deliver(() -> p.future.completeExceptionally(
                         new NotLeaderException("entry " + e.index() + " was replaced by another leader's", 0)));
             }
         } else if (event instanceof Event.SnapshotInstalled s) {
-            deliver(() -> listener.onSnapshot(s.snapshot().index(), s.snapshot().term(), s.snapshot().data()));
+            deliver(() -> {
+                listener.onSnapshot(s.snapshot().index(), s.snapshot().term(), s.snapshot().data());
+                deliveredIndex = s.snapshot().index();
+            });
         } else if (event instanceof Event.AppMessage m) {
             deliver(() -> listener.onMessage(m.from(), m.data()));
         }

@@ -268,6 +268,16 @@ public final class ElectionCore {
         return leaseStart == NEVER ? NEVER : leaseStart + timings.leaderLeaseNanos();
     }
 
+    /** See {@link NodeStatus#majorityContactAgoNanos()}: the local send time, or {@link Long#MIN_VALUE} if never. */
+    public long majorityContactTime(long now) {
+        return majorityContactSendTime(now);
+    }
+
+    /** The highest commit index any member, this one included, has reported. */
+    public long highestKnownCommit() {
+        return highestKnownCommit;
+    }
+
     public NodeStatus status(long now) {
         List<PeerStatus> ps = new ArrayList<>();
         for (PeerState p : peers) {
