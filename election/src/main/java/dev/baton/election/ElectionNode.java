@@ -72,6 +72,8 @@ public final class ElectionNode implements AutoCloseable {
     private volatile long highestKnownCommit;
     /** The highest committed index whose callbacks (no-ops included) have all run. */
     private volatile long deliveredIndex;
+    /** The last time, with fresh majority contact, that every known commit had been delivered. */
+    private volatile long caughtUpAt = Long.MIN_VALUE;
 
     private record PendingAppend(long index, long term, CompletableFuture<Long> future) {
     }
@@ -165,9 +167,15 @@ public final class ElectionNode implements AutoCloseable {
      * not current until fresh answers arrive. Followers use it to serve reads safely.
      */
     public boolean isCurrent(long withinNanos) {
+        long now = clock.getAsLong();
         long contact = majorityContactAt;
-        return contact != Long.MIN_VALUE && clock.getAsLong() - contact <= withinNanos
-                && deliveredIndex >= highestKnownCommit;
+        if (contact == Long.MIN_VALUE || now - contact > withinNanos) return false;
+        if (deliveredIndex >= highestKnownCommit) return true;
+        // A commit being delivered right now: a node that was current a moment ago stays current while its
+        // callback thread applies it (at most a heartbeat), so answers do not blink at every commit. A node
+        // that was not current (cut off, or just resumed) must first deliver everything it knows of.
+        long caughtUp = caughtUpAt;
+        return caughtUp != Long.MIN_VALUE && now - caughtUp <= config.timings().heartbeatNanos();
     }
 
     /** The highest committed index whose callbacks, {@link ElectionListener#onCommit} included, have run. */
@@ -304,6 +312,15 @@ public final class ElectionNode implements AutoCloseable {
         status = core.status(now);
         majorityContactAt = core.majorityContactTime(now);
         highestKnownCommit = core.highestKnownCommit();
+        markCaughtUp(now);
+    }
+
+    private void markCaughtUp(long now) {
+        long contact = majorityContactAt;
+        if (contact != Long.MIN_VALUE && now - contact <= config.timings().promiseNanos()
+                && deliveredIndex >= highestKnownCommit) {
+            caughtUpAt = now;
+        }
     }
 
     private void onEvent(Event event) {
@@ -326,6 +343,7 @@ public final class ElectionNode implements AutoCloseable {
             deliver(() -> {
                 if (e.kind() == LogEntry.Kind.DATA) listener.onCommit(e.index(), e.term(), e.data());
                 deliveredIndex = e.index();
+                markCaughtUp(clock.getAsLong());
             });
             if (p != null) {
                 if (p.term == e.term()) deliver(() -> p.future.complete(e.index()));
