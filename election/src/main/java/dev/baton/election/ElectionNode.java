@@ -310,8 +310,9 @@ public final class ElectionNode implements AutoCloseable {
         leadingTerm = core.term();
         leadingUntil = core.isLeading(now) ? core.leaseEnd() : Long.MIN_VALUE;
         status = core.status(now);
-        majorityContactAt = core.majorityContactTime(now);
+        // Commit knowledge first: a reader that sees the new contact time then also sees what it taught us.
         highestKnownCommit = core.highestKnownCommit();
+        majorityContactAt = core.majorityContactTime(now);
         markCaughtUp(now);
     }
 
