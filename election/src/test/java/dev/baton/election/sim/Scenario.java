@@ -232,12 +232,20 @@ enum Scenario {
 
     /** Runs one schedule; throws {@link SimulationViolation} on the first broken invariant. */
     long run(long seed, Timings timings) {
+        return runMeasured(seed, timings).historyHash();
+    }
+
+    /** What one schedule showed: its history hash and how long the cluster took to recover after healing. */
+    record Result(long historyHash, long leaderAfterHealNanos, long lowestLeadsAfterHealNanos, int leaderships) {
+    }
+
+    Result runMeasured(long seed, Timings timings) {
         Simulation sim = setUp(seed, timings);
         long end = faultsEnd();
         sim.runUntil(end);
         sim.healAll();
-        checkLiveness(sim, end);
-        return sim.historyHash();
+        long[] recovery = checkLiveness(sim, end);
+        return new Result(sim.historyHash(), recovery[0], recovery[1], sim.checker.leaderships);
     }
 
     /** The cluster, clocks, network, client load and fault schedule for a seed, ready to run. */
@@ -255,12 +263,14 @@ enum Scenario {
         return sim;
     }
 
-    static void checkLiveness(Simulation sim, long healedAt) {
+    /** Returns the times from healing to a leader, and to the lowest non-witness id leading. */
+    static long[] checkLiveness(Simulation sim, long healedAt) {
         long step = 10 * MS;
         while (sim.actingLeader() == null) {
             if (sim.now - healedAt > LEADER_BOUND) sim.fail("no leader " + LEADER_BOUND / MS + " ms after healing");
             sim.runUntil(sim.now + step);
         }
+        long leaderAfter = sim.now - healedAt;
         int lowest = sim.nodes.stream().filter(n -> !n.witness).mapToInt(n -> n.id).min().orElseThrow();
         long bound = healedAt + sim.timings.holdDownNanos() + HANDOVER_BOUND;
         while (sim.actingLeader() == null || sim.actingLeader().id != lowest) {
@@ -271,6 +281,7 @@ enum Scenario {
             }
             sim.runUntil(sim.now + step);
         }
+        long lowestAfter = sim.now - healedAt;
         // Progress, and every node converges on the same committed entries.
         sim.clientAppend();
         sim.runUntil(sim.now + 2 * SECOND);
@@ -280,6 +291,7 @@ enum Scenario {
                         + " committed entries 2 s after a stable leader");
             }
         }
+        return new long[]{leaderAfter, lowestAfter};
     }
 
     /** A random mix of every fault, healed at the end. */

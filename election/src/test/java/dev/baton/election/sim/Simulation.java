@@ -54,6 +54,14 @@ final class Simulation {
     long nextValue = 1;
     int compactEvery = 40;
 
+    /** A protocol message in the trace; its hash must not depend on identity (no byte arrays here). */
+    private record Sent(int to, Message message) {
+        @Override
+        public String toString() {
+            return "-> n" + to + " " + message;
+        }
+    }
+
     private final Trace trace = new Trace(Integer.getInteger("sim.trace", 60));
 
     Simulation(long seed, int size, int[] witnesses, Timings timings) {
@@ -92,7 +100,11 @@ final class Simulation {
     }
 
     void record(String line) {
-        trace.add(now, line);
+        trace.add(now, 0, line);
+    }
+
+    void record(int node, Object detail) {
+        trace.add(now, node, detail);
     }
 
     long historyHash() {
@@ -186,7 +198,7 @@ final class Simulation {
         byte[] bytes = MessageCodec.encode(message);
         if (!(message instanceof Message.Ping || message instanceof Message.Pong || message instanceof Message.Append
                 || message instanceof Message.AppendAck)) {
-            record("n" + from + " -> n" + to + " " + message);
+            record(from, new Sent(to, message));
         }
         int toLife = life[to];
         if (!node(to).up) return;

@@ -2,23 +2,32 @@ package dev.baton.election.sim;
 
 import java.util.ArrayDeque;
 
-/** The last lines of a run, for failure reports, and a hash over all of them, for replay checks. */
+/**
+ * The last lines of a run, for failure reports, and a hash over all of them, for replay checks. Lines are
+ * formatted only when dumped: formatting every event would dominate the simulator's run time.
+ */
 final class Trace {
+    private record Line(long time, int node, Object detail) {
+        @Override
+        public String toString() {
+            return String.format("%9.3f ms  %s%s", time / 1e6, node > 0 ? "n" + node + " " : "", detail);
+        }
+    }
+
     private final int keep;
-    private final ArrayDeque<String> last = new ArrayDeque<>();
+    private final ArrayDeque<Line> last = new ArrayDeque<>();
     private long hash = 0xcbf29ce484222325L;
 
     Trace(int keep) {
         this.keep = keep;
     }
 
-    void add(long timeNanos, String line) {
-        String full = String.format("%9.3f ms  %s", timeNanos / 1e6, line);
-        for (int i = 0; i < full.length(); i++) {
-            hash ^= full.charAt(i);
-            hash *= 0x100000001b3L; // FNV-1a
-        }
-        last.addLast(full);
+    /** {@code detail}'s hashCode must be deterministic (strings, records of numbers, LogEntry). */
+    void add(long timeNanos, int node, Object detail) {
+        hash = (hash ^ timeNanos) * 0x100000001b3L;
+        hash = (hash ^ node) * 0x100000001b3L;
+        hash = (hash ^ detail.hashCode()) * 0x100000001b3L;
+        last.addLast(new Line(timeNanos, node, detail));
         if (last.size() > keep) last.removeFirst();
     }
 
@@ -28,7 +37,7 @@ final class Trace {
 
     String dump() {
         StringBuilder sb = new StringBuilder();
-        for (String s : last) sb.append("    ").append(s).append('\n');
+        for (Line l : last) sb.append("    ").append(l).append('\n');
         return sb.toString();
     }
 }
