@@ -208,12 +208,17 @@ public final class ElectionCore {
      * flight: the driver calls it after draining its input queue, so appends made meanwhile share a round trip.
      */
     public void flush(long now) {
-        if (!log.hasPending()) return;
-        log.persistPending();
+        if (log.hasPending()) {
+            log.persistPending();
+            if (role == Role.LEADER) advanceCommit(now);
+        }
         if (role != Role.LEADER) return;
-        advanceCommit(now);
+        // New entries go to followers with nothing in flight; so does a new commit index, at once rather
+        // than with the next heartbeat, so followers apply (and answer DNS from) a decision one round trip
+        // after it commits.
         for (PeerState p : peers) {
-            if (!p.awaitingAck || now - p.lastAppendSent >= timings.heartbeatNanos()) sendAppend(p, now);
+            boolean idle = !p.awaitingAck || now - p.lastAppendSent >= timings.heartbeatNanos();
+            if (idle && (p.nextIndex <= log.lastIndex() || p.commitSent < commitIndex)) sendAppend(p, now);
         }
     }
 
@@ -565,6 +570,7 @@ public final class ElectionCore {
         long prevTerm = log.termAt(prevIndex);
         List<LogEntry> entries = log.slice(prevIndex + 1, MAX_ENTRIES_PER_APPEND, MAX_BYTES_PER_APPEND);
         p.lastAppendSent = now;
+        p.commitSent = commitIndex;
         p.awaitingAck = !entries.isEmpty() || snap != null;
         out.send(p.id, new Append(currentTerm, incarnation, now, prevIndex, prevTerm, commitIndex, snap, entries));
     }

@@ -20,6 +20,7 @@ final class PeerState {
     long matchIndex;
     long ackedSendTime = NEVER;
     long lastAppendSent = NEVER;
+    long commitSent;
     boolean awaitingAck;
 
     // candidate

@@ -326,7 +326,7 @@ enum Scenario {
                 }
                 case 4 -> {
                     double rate = 0.05 + sim.rnd.nextDouble() * 0.3;
-                    sim.at(at, () -> sim.lossRate = rate);
+                    sim.at(at, () -> sim.lossRate = sim.healed ? 0 : rate);
                     sim.at(at + length, () -> sim.lossRate = 0);
                 }
                 case 5 -> {
@@ -335,7 +335,7 @@ enum Scenario {
                 }
                 default -> {
                     long latency = (1 + sim.rnd.nextInt(60)) * MS;
-                    sim.at(at, () -> sim.maxLatency = latency);
+                    sim.at(at, () -> sim.maxLatency = sim.healed ? 2 * MS : latency);
                     sim.at(at + length, () -> sim.maxLatency = 2 * MS);
                 }
             }

@@ -41,6 +41,9 @@ final class Simulation {
     long now;
     private final int[] life;
 
+    /** Set when the schedule's faults are over: liveness is checked from then on. */
+    boolean healed;
+
     // network
     final boolean[][] cut;
     double lossRate;
@@ -119,6 +122,7 @@ final class Simulation {
 
     void start(int id) {
         SimNode n = node(id);
+        if (n.up) return;
         life[id]++;
         n.up = true;
         n.paused = false;
@@ -147,7 +151,7 @@ final class Simulation {
 
     void crash(int id) {
         SimNode n = node(id);
-        if (!n.up) return;
+        if (!n.up || healed) return;
         record("crash n" + id);
         checker.onCrash(n);
         n.up = false;
@@ -158,13 +162,14 @@ final class Simulation {
     }
 
     void wipeDisk(int id) {
+        if (node(id).up) return; // only a stopped process can lose its disk
         record("wipe n" + id);
         node(id).disk = node(id).disk.wiped();
     }
 
     void pause(int id) {
         SimNode n = node(id);
-        if (!n.up || n.paused) return;
+        if (!n.up || n.paused || healed) return;
         record("pause n" + id);
         n.paused = true;
     }
@@ -261,12 +266,14 @@ final class Simulation {
     // ------------------------------------------------------------------ network faults
 
     void cutLink(int a, int b) {
+        if (healed) return;
         record("cut n" + a + "-n" + b);
         cut[a][b] = true;
         cut[b][a] = true;
     }
 
     void isolate(int id) {
+        if (healed) return;
         record("isolate n" + id);
         for (SimNode o : nodes) if (o.id != id) {
             cut[id][o.id] = true;
@@ -275,6 +282,7 @@ final class Simulation {
     }
 
     void partition(List<Integer> side) {
+        if (healed) return;
         record("partition " + side);
         for (SimNode a : nodes) for (SimNode b : nodes) {
             if (side.contains(a.id) != side.contains(b.id)) cut[a.id][b.id] = true;
@@ -291,6 +299,7 @@ final class Simulation {
     /** Ends every fault: network healed, pauses ended, crashed nodes restarted with their disks. */
     void healAll() {
         healNetwork();
+        healed = true; // fault events still queued from the schedule no longer apply
         for (SimNode n : nodes) {
             if (!n.up) start(n.id);
             else if (n.paused) resume(n.id);
