@@ -17,7 +17,6 @@ final class Failures {
 
     static String describe(Throwable error, Duration timeout) {
         Throwable t = unwrap(error);
-        // The JDK HTTP client wraps the real cause (e.g. "Connection refused") in an exception with no message.
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof HttpTimeoutException || c instanceof SocketTimeoutException
                     || c instanceof TimeoutException) {
@@ -26,11 +25,12 @@ final class Failures {
             if (c instanceof NoRouteToHostException) return "no route to host";
             if (c instanceof UnknownHostException) return "unknown host " + c.getMessage();
             if (c instanceof SSLException) return "TLS failed: " + c.getMessage();
-            if (c instanceof ConnectException) {
-                String message = String.valueOf(c.getMessage());
-                if (message.contains("refused")) return "connect refused";
-                if (c.getCause() == null) return "connect failed: " + message;
+            if (c instanceof ConnectException && c.getMessage() != null) {
+                return c.getMessage().contains("refused") ? "connect refused" : "connect failed: " + c.getMessage();
             }
+            // The JDK HTTP client reports every failed connect (refused, unreachable) as a ConnectException
+            // without a message whose cause is a ClosedChannelException: the reason is lost.
+            if (c instanceof ConnectException) return "connect failed";
         }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
