@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class CheckRunner implements AutoCloseable {
     public static final int MIN_WORKER_THREADS = 4;
     public static final int MAX_WORKER_THREADS = 64;
+    static final int HTTP_CLIENT_THREADS = 2;
 
     private static final Logger log = LoggerFactory.getLogger(CheckRunner.class);
 
@@ -69,7 +70,9 @@ public final class CheckRunner implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(MIN_WORKER_THREADS, MAX_WORKER_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), daemonThreads("baton-check-worker"));
         workers.allowCoreThreadTimeOut(true);
-        this.httpExecutor = Executors.newCachedThreadPool(daemonThreads("baton-check-http"));
+        // The HTTP client's work is non-blocking: a couple of threads suffice, and a cached pool (the client's
+        // default) grows to hundreds of threads under load, which costs more CPU in context switches.
+        this.httpExecutor = Executors.newFixedThreadPool(HTTP_CLIENT_THREADS, daemonThreads("baton-check-http"));
         this.probes = new ProbeFactory(workers, httpExecutor);
     }
 
