@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_WORKER_THREADS}) starts the probes and runs the blocking parts (TCP connects, process starts), so
  * a hanging target ties up one worker, never the timer; HTTP checks are asynchronous on one shared client and
  * hold no thread while they wait. No thread is created per instance.
+ *
+ * <p>Pitfall: the JDK HTTP client completes every {@code sendAsync} future on CompletableFuture's default
+ * executor, which is a new thread per task when the common ForkJoinPool has parallelism 1 (the default on
+ * machines with two cores or fewer). The daemon should set {@code java.util.concurrent.ForkJoinPool.common.parallelism}
+ * to at least 2 before anything touches the pool; the runner warns at construction when it is not.
  *
  * <p>Timing: each instance gets a random offset in [0, interval) when added, so instances added together do not
  * fire together; after that, run k of an instance is due at {@code offset + k * interval}, shifted by a random
@@ -74,6 +80,11 @@ public final class CheckRunner implements AutoCloseable {
         // default) grows to hundreds of threads under load, which costs more CPU in context switches.
         this.httpExecutor = Executors.newFixedThreadPool(HTTP_CLIENT_THREADS, daemonThreads("baton-check-http"));
         this.probes = new ProbeFactory(workers, httpExecutor);
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            log.warn("the common ForkJoinPool has parallelism {}: the JDK HTTP client will start a new thread for"
+                    + " every HTTP check response; start the JVM with"
+                    + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2", ForkJoinPool.getCommonPoolParallelism());
+        }
     }
 
     /**
