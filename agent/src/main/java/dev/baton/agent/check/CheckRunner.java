@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -50,6 +49,7 @@ public final class CheckRunner implements AutoCloseable {
     public static final int MIN_WORKER_THREADS = 4;
     public static final int MAX_WORKER_THREADS = 64;
     static final int HTTP_CLIENT_THREADS = 2;
+    static final int HTTP_CLIENT_QUEUE = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(CheckRunner.class);
 
@@ -76,9 +76,14 @@ public final class CheckRunner implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(MIN_WORKER_THREADS, MAX_WORKER_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), daemonThreads("baton-check-worker"));
         workers.allowCoreThreadTimeOut(true);
-        // The HTTP client's work is non-blocking: a couple of threads suffice, and a cached pool (the client's
-        // default) grows to hundreds of threads under load, which costs more CPU in context switches.
-        this.httpExecutor = Executors.newFixedThreadPool(HTTP_CLIENT_THREADS, daemonThreads("baton-check-http"));
+        // The HTTP client's work is mostly non-blocking, so two threads suffice; an unbounded cached pool (the
+        // client's default) grew to hundreds of threads under load, and one that grows whenever both threads are
+        // busy sat at its bound and burned more CPU. But the client also resolves host names on this executor, so
+        // when a slow resolver stalls both threads the queue fills and extra threads are added up to a bound;
+        // past that the submitting thread runs the task (the client must never see a rejection).
+        this.httpExecutor = new ThreadPoolExecutor(HTTP_CLIENT_THREADS, MAX_WORKER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(HTTP_CLIENT_QUEUE), daemonThreads("baton-check-http"),
+                new ThreadPoolExecutor.CallerRunsPolicy());
         this.probes = new ProbeFactory(workers, httpExecutor);
         if (ForkJoinPool.getCommonPoolParallelism() < 2) {
             log.warn("the common ForkJoinPool has parallelism {}: the JDK HTTP client will start a new thread for"
