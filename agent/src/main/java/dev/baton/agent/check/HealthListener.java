@@ -10,8 +10,8 @@ public interface HealthListener {
      * <p>Contract: called on a check runner thread (an HTTP client thread, a worker or a timer thread), never
      * concurrently for the same instance and in the order of its changes, but possibly concurrently for different
      * instances. It must return quickly (hand heavy work to another thread): it delays that instance's next
-     * check. An exception it throws is logged and ignored. Not called after the runner is closed or the instance
-     * removed.
+     * check. An exception it throws is logged and ignored. Runs that complete after the runner is closed or the
+     * instance removed are not reported (a call already under way when that happens may still finish).
      */
     void onChange(String service, String instance, InstanceHealth newState, ProbeResult lastResult);
 }
