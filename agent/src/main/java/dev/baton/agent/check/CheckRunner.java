@@ -1,0 +1,303 @@
+package dev.baton.agent.check;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the checks of many instances and tells a {@link HealthListener} when one changes state.
+ *
+ * <p>Threads, and why it scales to thousands of instances: one timer thread only decides when each instance is
+ * due; a bounded worker pool ({@value #MIN_WORKER_THREADS} threads plus one per TCP or exec check, at most
+ * {@value #MAX_WORKER_THREADS}) starts the probes and runs the blocking parts (TCP connects, process starts), so
+ * a hanging target ties up one worker, never the timer; HTTP checks are asynchronous on one shared client and
+ * hold no thread while they wait. No thread is created per instance.
+ *
+ * <p>Pitfall: the JDK HTTP client completes every {@code sendAsync} future on CompletableFuture's default
+ * executor, which is a new thread per task when the common ForkJoinPool has parallelism 1 (the default on
+ * machines with two cores or fewer). The daemon should set {@code java.util.concurrent.ForkJoinPool.common.parallelism}
+ * to at least 2 before anything touches the pool; the runner warns at construction when it is not.
+ *
+ * <p>Timing: each instance gets a random offset in [0, interval) when added, so instances added together do not
+ * fire together; after that, run k of an instance is due at {@code offset + k * interval}, shifted by a random
+ * jitter in [0, jitter] drawn for each run. A run that is due while the previous one of the same instance is still
+ * in progress is skipped and counted (never started twice). A runner that falls more than one interval behind
+ * (e.g. the process was paused) resumes from now instead of firing the missed runs in a burst.
+ *
+ * <p>Thread-safe. {@link #close()} stops everything, aborting runs in progress (killing exec process trees).
+ */
+public final class CheckRunner implements AutoCloseable {
+    public static final int MIN_WORKER_THREADS = 4;
+    public static final int MAX_WORKER_THREADS = 64;
+    static final int HTTP_CLIENT_THREADS = 2;
+    static final int HTTP_CLIENT_QUEUE = 10_000;
+
+    private static final Logger log = LoggerFactory.getLogger(CheckRunner.class);
+
+    private final HealthListener listener;
+    private final Random random;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ThreadPoolExecutor workers;
+    private final ExecutorService httpExecutor;
+    private final ProbeFactory probes;
+    private final Map<InstanceKey, ScheduledCheck> checks = new ConcurrentHashMap<>();
+    private final AtomicInteger blockingChecks = new AtomicInteger();
+    private volatile boolean closed;
+
+    public CheckRunner(HealthListener listener) {
+        this(listener, new Random());
+    }
+
+    /** @param random draws the initial offsets and jitters; inject a seeded one for reproducible tests */
+    public CheckRunner(HealthListener listener, Random random) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.random = Objects.requireNonNull(random, "random");
+        this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("baton-check-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        this.workers = new ThreadPoolExecutor(MIN_WORKER_THREADS, MAX_WORKER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads("baton-check-worker"));
+        workers.allowCoreThreadTimeOut(true);
+        // The HTTP client's work is mostly non-blocking, so two threads suffice; an unbounded cached pool (the
+        // client's default) grew to hundreds of threads under load, and one that grows whenever both threads are
+        // busy sat at its bound and burned more CPU. But the client also resolves host names on this executor, so
+        // when a slow resolver stalls both threads the queue fills and extra threads are added up to a bound;
+        // past that the submitting thread runs the task (the client must never see a rejection).
+        this.httpExecutor = new ThreadPoolExecutor(HTTP_CLIENT_THREADS, MAX_WORKER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(HTTP_CLIENT_QUEUE), daemonThreads("baton-check-http"),
+                new ThreadPoolExecutor.CallerRunsPolicy());
+        this.probes = new ProbeFactory(workers, httpExecutor);
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            log.warn("the common ForkJoinPool has parallelism {}: the JDK HTTP client will start a new thread for"
+                    + " every HTTP check response; start the JVM with"
+                    + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2", ForkJoinPool.getCommonPoolParallelism());
+        }
+    }
+
+    /**
+     * Starts checking an instance.
+     *
+     * @throws IllegalArgumentException if the spec's timing or target is invalid (the message names the instance
+     *                                  and the problem)
+     * @throws IllegalStateException    if the instance is already checked, or the runner is closed
+     */
+    public void add(String service, String instance, CheckSpec spec) {
+        InstanceKey key = new InstanceKey(service, instance);
+        Objects.requireNonNull(spec, "spec");
+        validate(key, spec.timing());
+        Probe probe;
+        try {
+            probe = probes.create(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("check for " + key + ": " + e.getMessage(), e);
+        }
+        ScheduledCheck check = new ScheduledCheck(key, spec, probe);
+        synchronized (this) {
+            if (closed) throw new IllegalStateException("check runner is closed");
+            if (checks.putIfAbsent(key, check) != null) throw new IllegalStateException(key + " is already checked");
+            if (check.blocking) resizeWorkers(blockingChecks.incrementAndGet());
+            check.start();
+        }
+    }
+
+    /** Stops checking an instance, aborting a run in progress; returns whether it was checked. */
+    public boolean remove(String service, String instance) {
+        ScheduledCheck check;
+        synchronized (this) {
+            check = checks.remove(new InstanceKey(service, instance));
+            if (check == null) return false;
+            if (check.blocking) resizeWorkers(blockingChecks.decrementAndGet());
+        }
+        check.cancel();
+        return true;
+    }
+
+    /** The current state of every checked instance, ordered by service then instance. */
+    public Map<InstanceKey, InstanceStatus> snapshot() {
+        Map<InstanceKey, InstanceStatus> result = new TreeMap<>();
+        checks.forEach((key, check) -> result.put(key, check.status()));
+        return result;
+    }
+
+    public Optional<InstanceStatus> status(String service, String instance) {
+        return Optional.ofNullable(checks.get(new InstanceKey(service, instance))).map(ScheduledCheck::status);
+    }
+
+    /** Runs skipped so far, over all current instances, because the previous run was still in progress. */
+    public long skippedRuns() {
+        return checks.values().stream().mapToLong(c -> c.skipped.get()).sum();
+    }
+
+    /** Stops all checks and threads; aborts runs in progress. Idempotent; the listener is not called afterwards. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        checks.values().forEach(ScheduledCheck::cancel);
+        checks.clear();
+        timer.shutdownNow();
+        workers.shutdownNow();
+        httpExecutor.shutdownNow();
+    }
+
+    private void resizeWorkers(int blocking) {
+        workers.setCorePoolSize(Math.min(MAX_WORKER_THREADS, MIN_WORKER_THREADS + blocking));
+    }
+
+    private static void validate(InstanceKey key, CheckSpec.Timing timing) {
+        requirePositive(key, "interval", timing.interval());
+        requirePositive(key, "timeout", timing.timeout());
+        if (timing.jitter().isNegative()) {
+            throw new IllegalArgumentException("check for " + key + ": jitter must not be negative, not " + timing.jitter());
+        }
+    }
+
+    private static void requirePositive(InstanceKey key, String what, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("check for " + key + ": " + what + " must be positive, not " + value);
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** One instance's schedule, in-flight run and tracker. */
+    private final class ScheduledCheck {
+        final InstanceKey key;
+        final Probe probe;
+        final boolean blocking;
+        final long intervalNanos;
+        final long jitterNanos;
+        final AtomicBoolean inFlight = new AtomicBoolean();
+        final AtomicLong skipped = new AtomicLong();
+        private final HealthTracker tracker;
+        private ProbeResult lastResult; // guarded by this
+        private long runs; // guarded by this
+        private long nominalNanos; // touched by the timer thread only, after start()
+        private volatile boolean cancelled;
+        private volatile ScheduledFuture<?> next;
+        private volatile CompletableFuture<ProbeResult> current;
+
+        ScheduledCheck(InstanceKey key, CheckSpec spec, Probe probe) {
+            this.key = key;
+            this.probe = probe;
+            this.blocking = !(spec instanceof CheckSpec.Http);
+            this.intervalNanos = spec.timing().interval().toNanos();
+            this.jitterNanos = spec.timing().jitter().toNanos();
+            this.tracker = new HealthTracker(spec.timing().rise(), spec.timing().fall());
+        }
+
+        void start() {
+            long offset = random.nextLong(intervalNanos);
+            nominalNanos = System.nanoTime() + offset;
+            schedule(offset + jitter());
+        }
+
+        private long jitter() {
+            return jitterNanos == 0 ? 0 : random.nextLong(jitterNanos + 1);
+        }
+
+        private void schedule(long delayNanos) {
+            try {
+                next = timer.schedule(this::fire, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                return; // the runner is closing
+            }
+            if (cancelled) next.cancel(false); // remove() raced with this reschedule
+        }
+
+        private void fire() {
+            if (cancelled) return;
+            long now = System.nanoTime();
+            nominalNanos += intervalNanos;
+            if (nominalNanos < now - intervalNanos) nominalNanos = now;
+            schedule(nominalNanos + jitter() - now);
+            if (!inFlight.compareAndSet(false, true)) {
+                skipped.incrementAndGet();
+                return;
+            }
+            try {
+                workers.execute(this::launch);
+            } catch (RejectedExecutionException e) {
+                inFlight.set(false);
+            }
+        }
+
+        private void launch() {
+            if (cancelled) {
+                inFlight.set(false);
+                return;
+            }
+            CompletableFuture<ProbeResult> run = probe.run();
+            current = run;
+            if (cancelled) run.cancel(true);
+            run.whenComplete(this::completed);
+        }
+
+        private void completed(ProbeResult result, Throwable error) {
+            try {
+                if (error != null || result == null || cancelled) return;
+                boolean changed;
+                InstanceHealth state;
+                synchronized (this) {
+                    runs++;
+                    lastResult = result;
+                    changed = tracker.record(result.healthy());
+                    state = tracker.state();
+                }
+                if (changed) notifyChange(state, result);
+            } finally {
+                current = null;
+                inFlight.set(false); // only now may the next run start: keeps listener calls serial per instance
+            }
+        }
+
+        private void notifyChange(InstanceHealth state, ProbeResult result) {
+            log.info("{} is now {} ({}, {} ms)", key, state, result.detail(), result.latency().toMillis());
+            try {
+                listener.onChange(key.service(), key.instance(), state, result);
+            } catch (RuntimeException e) {
+                log.warn("health listener failed on {} becoming {}", key, state, e);
+            }
+        }
+
+        synchronized InstanceStatus status() {
+            return new InstanceStatus(tracker.state(), Optional.ofNullable(lastResult), tracker.consecutivePasses(),
+                    tracker.consecutiveFailures(), runs, skipped.get());
+        }
+
+        void cancel() {
+            cancelled = true;
+            ScheduledFuture<?> scheduled = next;
+            if (scheduled != null) scheduled.cancel(false);
+            CompletableFuture<ProbeResult> run = current;
+            if (run != null) run.cancel(true);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.baton.agent.check;
+
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * HTTP(S) GET through a shared {@link HttpClient}: healthy when the status is within the spec's range and, if the
+ * spec asks for a body substring, the first {@value #MAX_BODY_BYTES} bytes of the body contain it (compared as
+ * UTF-8 bytes). Redirects are not followed: a 3xx is judged like any other status.
+ */
+public final class HttpProbe implements Probe {
+    /** At most this much of a body is read when looking for the expected text; the rest is never downloaded. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    /**
+     * Extra time on top of the request timeout before the probe gives up on its own: the client's timer
+     * normally fires first, this only bounds a client that does not.
+     */
+    static final Duration GUARD_GRACE = Duration.ofMillis(100);
+
+    private final CheckSpec.Http spec;
+    private final HttpClient client;
+    private final HttpRequest request;
+    private final byte[] expected;
+
+    /**
+     * @param client a client from {@link #newClient}, built with {@code insecure} equal to the spec's; shared by
+     *               all HTTP probes of a runner so that connections are pooled and kept alive
+     */
+    public HttpProbe(CheckSpec.Http spec, HttpClient client) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.client = Objects.requireNonNull(client, "client");
+        String scheme = spec.url().getScheme();
+        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+            throw new IllegalArgumentException("HTTP check URL must use http or https, not " + scheme);
+        }
+        // The request timeout covers connecting too when the client has no connect timeout of its own (a shared
+        // client cannot carry one per check), so the spec's timeout bounds the whole exchange.
+        this.request = HttpRequest.newBuilder(spec.url())
+                .GET()
+                .timeout(spec.timing().timeout())
+                .header("User-Agent", "baton-check")
+                .build();
+        this.expected = spec.bodyContains().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    }
+
+    /**
+     * A client for HTTP checks: HTTP/1.1 (keep-alive, no h2 upgrade surprises), redirects never followed, no
+     * connect timeout (each request carries its own timeout).
+     *
+     * @param insecure when true, TLS certificates and host names are NOT verified at all: any certificate from
+     *                 anyone is accepted. Meant only for checking instances with self-signed certificates on a
+     *                 trusted network; the check then proves liveness, not identity.
+     * @param executor runs the client's asynchronous tasks; owned by the caller
+     */
+    public static HttpClient newClient(boolean insecure, Executor executor) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor);
+        if (insecure) builder.sslContext(trustAllContext());
+        return builder.build();
+    }
+
+    @Override
+    public CompletableFuture<ProbeResult> run() {
+        long start = System.nanoTime();
+        Duration timeout = spec.timing().timeout();
+        CompletableFuture<HttpResponse<byte[]>> exchange;
+        try {
+            exchange = client.sendAsync(request, this::bodyHandler);
+        } catch (RuntimeException e) { // e.g. the client's executor was shut down
+            return CompletableFuture.completedFuture(ProbeResult.fail(Failures.describe(e, timeout), start));
+        }
+        CompletableFuture<ProbeResult> result = exchange.handle((response, error) ->
+                error != null ? ProbeResult.fail(Failures.describe(error, timeout), start) : judge(response, start));
+        result.completeOnTimeout(ProbeResult.timedOut(timeout), timeout.plus(GUARD_GRACE).toNanos(), TimeUnit.NANOSECONDS);
+        // Cancelling the client's future aborts the exchange and closes its connection (JDK 16+).
+        result.whenComplete((r, e) -> exchange.cancel(true));
+        return result;
+    }
+
+    private ProbeResult judge(HttpResponse<byte[]> response, long start) {
+        int status = response.statusCode();
+        String detail = "HTTP " + status;
+        if (status < spec.minStatus() || status > spec.maxStatus()) return ProbeResult.fail(detail, start);
+        if (expected != null && indexOf(response.body(), expected) < 0) {
+            return ProbeResult.fail(detail + ", body lacks the expected text", start);
+        }
+        return ProbeResult.pass(detail, start);
+    }
+
+    private HttpResponse.BodySubscriber<byte[]> bodyHandler(HttpResponse.ResponseInfo info) {
+        boolean statusOk = info.statusCode() >= spec.minStatus() && info.statusCode() <= spec.maxStatus();
+        if (expected == null || !statusOk) {
+            // Drains the body so that the connection goes back to the pool.
+            return HttpResponse.BodySubscribers.replacing(null);
+        }
+        return new BoundedBody(MAX_BODY_BYTES);
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
+        if (haystack == null) return -1;
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) continue outer;
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** Collects up to {@code limit} bytes, then cancels the subscription (which closes the connection). */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final byte[] buffer;
+        private int size;
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        BoundedBody(int limit) {
+            this.buffer = new byte[limit];
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (body.isDone()) return;
+            for (ByteBuffer item : items) {
+                int n = Math.min(item.remaining(), buffer.length - size);
+                item.get(buffer, size, n);
+                size += n;
+            }
+            if (size == buffer.length) {
+                body.complete(buffer.clone());
+                subscription.cancel();
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            body.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(java.util.Arrays.copyOf(buffer, size));
+        }
+    }
+
+    private static SSLContext trustAllContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {new TrustAll()}, new SecureRandom());
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build the insecure TLS context", e);
+        }
+    }
+
+    /**
+     * Accepts every certificate. It must be an X509ExtendedTrustManager: the JDK wraps a plain X509TrustManager
+     * in one that still checks the host name, which is exactly what self-signed instances fail.
+     */
+    private static final class TrustAll extends X509ExtendedTrustManager {
+        @Override public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+        @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+    }
+}
