@@ -1,0 +1,10 @@
+package dev.baton.agent.select;
+
+import java.util.Objects;
+
+/** The instance of the service's last committed decision, and since when (leader's clock) it has been active. */
+public record ActiveInstance(String instance, long sinceMillis) {
+    public ActiveInstance {
+        Objects.requireNonNull(instance, "instance");
+    }
+}
