@@ -32,9 +32,9 @@ import java.util.StringJoiner;
  *   under {@code no_answer}; a drained or unconfigured one is always dropped (an operator's drain is never
  *   overruled, and an unconfigured instance has no address to publish).</li>
  *   <li><b>The active instance is {@code UNKNOWN}</b>: it stays; nothing changes on an unclear verdict.</li>
- *   <li><b>The active instance is {@code UP}</b>: {@code sticky} stays. {@code failover} looks at the candidates
- *   ranked before it ("better"): {@code failback: immediate} moves to the best of them; {@code after D} moves to
- *   the best-ranked of them that has been continuously up for at least {@code D} (so a stable second-best can
+ *   <li><b>The active instance is {@code UP}</b>: {@code sticky} stays. {@code failover} looks at the candidates with a
+ *   strictly lower priority number ("better"; equal priority is not better, whatever the config order): {@code failback: immediate} moves to the best of them; {@code after D} moves to
+ *   the best of them that has been continuously up for at least {@code D} (so a stable second-best can
  *   be taken while the best is still in its hold-down); {@code manual} stays.</li>
  * </ol>
  * Consequently the selector never returns a drained instance, and never moves to a {@code DOWN} one: the only
@@ -113,10 +113,11 @@ public final class Selector {
         return choose(in, Optional.empty(), why + "; " + noneUp(in) + "; answering nothing" + rule);
     }
 
-    /** {@code failover} with an {@code UP} active instance: move to a better-ranked candidate per the failback. */
+    /** {@code failover} with an {@code UP} active instance: move to a better-priority candidate per the failback. */
     private static Selection failback(SelectionInput in, InstanceConfig active, List<InstanceConfig> candidates) {
-        Comparator<InstanceConfig> rank = rank(in.service());
-        List<InstanceConfig> better = candidates.stream().filter(c -> rank.compare(c, active) < 0).toList();
+        // Strictly better priority only: instances of equal priority are equivalent, and moving between them
+        // would disrupt clients for nothing. Config order breaks ties only when a move is needed anyway.
+        List<InstanceConfig> better = candidates.stream().filter(c -> c.priority() < active.priority()).toList();
         String activeUp = describe(in, active.name());
         if (better.isEmpty()) {
             return choose(in, Optional.of(active.name()), activeUp + "; no better-priority instance is up");
@@ -157,21 +158,16 @@ public final class Selector {
         for (InstanceConfig c : in.service().instances()) {
             if (in.verdict(c.name()).health() == Health.UP && !in.overrides().isDrained(c.name())) out.add(c);
         }
-        out.sort(rank(in.service()));
+        // Lower priority number first; List.sort is stable, so config order breaks ties.
+        out.sort(Comparator.comparingInt(InstanceConfig::priority));
         return out;
-    }
-
-    /** Lower priority number first, then config order (the list is already in config order, and sort is stable). */
-    private static Comparator<InstanceConfig> rank(ServiceConfig service) {
-        List<InstanceConfig> order = service.instances();
-        return Comparator.<InstanceConfig>comparingInt(InstanceConfig::priority).thenComparingInt(order::indexOf);
     }
 
     private static String describe(SelectionInput in, String instance) {
         return instance + " is " + in.verdict(instance).summary();
     }
 
-    /** "no other instance is up (a down (3/3 nodes), b unknown (...))", for reasons when nothing can be chosen. */
+    /** "no instance is up (a down (3/3 nodes), b unknown (...))", for reasons when nothing can be chosen. */
     private static String noneUp(SelectionInput in) {
         StringJoiner states = new StringJoiner(", ", "no instance is up (", ")");
         for (InstanceConfig c : in.service().instances()) {
