@@ -1,0 +1,164 @@
+package dev.baton.agent.decision;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.agent.verdict.Health;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The log-entry format of a {@link Decision}: UTF-8 JSON such as
+ * <pre>{"format":1,"service":"db","instance":"b","term":7,"reason":"a is down (3/3 nodes); b is up (3/3 nodes)",
+ * "decidedAt":1700000000000,"evidence":{"1":{"a":"down","b":"up"}}}</pre>
+ * {@code instance} is {@code null} when the service answers nothing. Evolution: adding a field keeps
+ * {@code format} 1, and older nodes ignore fields they do not know; a change older nodes must not misread
+ * bumps {@code format}, and they reject it rather than guess.
+ *
+ * <p>Stateless and thread-safe. {@link #decode} never returns a partial decision: it throws
+ * {@link DecisionFormatException} naming the first problem.
+ */
+public final class DecisionCodec {
+    /** The only {@code format} this version writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    // A log entry must mean one thing: a repeated key or trailing bytes make it ambiguous, so both are rejected.
+    static final ObjectMapper JSON = new ObjectMapper(
+            JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private DecisionCodec() {
+    }
+
+    public static byte[] encode(Decision decision) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("format", FORMAT_VERSION);
+        root.setAll(toTree(decision));
+        return write(root);
+    }
+
+    /** @throws DecisionFormatException when the bytes are not a decision of a known format */
+    public static Decision decode(byte[] bytes) {
+        JsonNode root = parse(bytes, "decision");
+        checkFormat(root, "decision");
+        return fromTree(root, "decision");
+    }
+
+    static byte[] write(JsonNode root) {
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e); // a tree of plain nodes always writes
+        }
+    }
+
+    static JsonNode parse(byte[] bytes, String what) {
+        if (bytes == null || bytes.length == 0) throw new DecisionFormatException("empty " + what);
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new DecisionFormatException(what + " is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new DecisionFormatException(what + " cannot be read: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) throw new DecisionFormatException(what + " is not a JSON object");
+        return root;
+    }
+
+    static void checkFormat(JsonNode root, String what) {
+        JsonNode format = root.get("format");
+        if (format == null || !format.isInt()) {
+            throw new DecisionFormatException(what + " has no integer \"format\" field");
+        }
+        if (format.intValue() != FORMAT_VERSION) {
+            throw new DecisionFormatException(what + " format " + format.intValue() + " is not understood here (this"
+                    + " node reads format " + FORMAT_VERSION + "); upgrade this node");
+        }
+    }
+
+    static ObjectNode toTree(Decision d) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("service", d.service());
+        if (d.instance() == null) node.putNull("instance");
+        else node.put("instance", d.instance());
+        node.put("term", d.term());
+        node.put("reason", d.reason());
+        node.put("decidedAt", d.decidedAtEpochMillis());
+        ObjectNode evidence = node.putObject("evidence");
+        d.evidence().forEach((nodeId, byInstance) -> {
+            ObjectNode observed = evidence.putObject(Integer.toString(nodeId));
+            byInstance.forEach((instance, health) -> observed.put(instance, health.wireName()));
+        });
+        return node;
+    }
+
+    static Decision fromTree(JsonNode node, String what) {
+        if (!node.isObject()) throw new DecisionFormatException(what + " is not a JSON object");
+        String service = text(node, "service", what);
+        JsonNode instanceNode = required(node, "instance", what);
+        String instance;
+        if (instanceNode.isNull()) instance = null;
+        else if (instanceNode.isTextual()) instance = instanceNode.textValue();
+        else throw new DecisionFormatException(what + ": \"instance\" must be a string or null");
+        long term = integer(node, "term", what);
+        String reason = text(node, "reason", what);
+        long decidedAt = integer(node, "decidedAt", what);
+        JsonNode evidenceNode = required(node, "evidence", what);
+        if (!evidenceNode.isObject()) throw new DecisionFormatException(what + ": \"evidence\" must be an object");
+        Map<Integer, Map<String, Health>> evidence = new HashMap<>();
+        for (Map.Entry<String, JsonNode> entry : evidenceNode.properties()) {
+            int nodeId;
+            try {
+                nodeId = Integer.parseInt(entry.getKey());
+            } catch (NumberFormatException e) {
+                throw new DecisionFormatException(what + ": evidence key \"" + entry.getKey() + "\" is not a node id");
+            }
+            if (!entry.getValue().isObject()) {
+                throw new DecisionFormatException(what + ": evidence of node " + nodeId + " must be an object");
+            }
+            Map<String, Health> observed = new HashMap<>();
+            for (Map.Entry<String, JsonNode> o : entry.getValue().properties()) {
+                try {
+                    if (!o.getValue().isTextual()) throw new IllegalArgumentException("not a string");
+                    observed.put(o.getKey(), Health.fromWireName(o.getValue().textValue()));
+                } catch (IllegalArgumentException e) {
+                    throw new DecisionFormatException(what + ": evidence of node " + nodeId + " for " + o.getKey()
+                            + ": " + e.getMessage());
+                }
+            }
+            evidence.put(nodeId, observed);
+        }
+        try {
+            return new Decision(service, instance, term, reason, decidedAt, evidence);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new DecisionFormatException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode required(JsonNode node, String field, String what) {
+        JsonNode value = node.get(field);
+        if (value == null) throw new DecisionFormatException(what + " has no \"" + field + "\" field");
+        return value;
+    }
+
+    private static String text(JsonNode node, String field, String what) {
+        JsonNode value = required(node, field, what);
+        if (!value.isTextual()) throw new DecisionFormatException(what + ": \"" + field + "\" must be a string");
+        return value.textValue();
+    }
+
+    static long integer(JsonNode node, String field, String what) {
+        JsonNode value = required(node, field, what);
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new DecisionFormatException(what + ": \"" + field + "\" must be a 64-bit integer");
+        }
+        return value.longValue();
+    }
+}

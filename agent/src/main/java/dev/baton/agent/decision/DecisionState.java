@@ -1,0 +1,226 @@
+package dev.baton.agent.decision;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The replicated state every node builds by applying the committed decision log in order: the current decision
+ * of each service, a bounded audit history, and the index of the last applied entry. Same log, same state, on
+ * every node.
+ *
+ * <h2>Fencing</h2>
+ * A decision whose term is lower than the term of its service's current decision is not applied: it was made by
+ * a deposed leader, and a newer leader has already decided (the term is the fencing token, DESIGN.md "Terms").
+ * Such an entry still advances {@link #appliedIndex()}, and is recorded with the reason in
+ * {@link View#rejections()}. A decision of an equal term is applied: one leader decides many times.
+ *
+ * <h2>Threads</h2>
+ * {@link #apply} is meant to be called by one thread, the one that delivers committed entries; it is
+ * synchronized, so a second caller waits rather than corrupts. Every read goes through an immutable {@link View}
+ * published through a volatile field: readers (DNS, API) never block and never see a half-applied entry. Read
+ * {@link #view()} once and use it when several values must agree with each other.
+ */
+public final class DecisionState {
+    /** How many applied decisions {@link View#history()} keeps. */
+    public static final int HISTORY_LIMIT = 1000;
+    /** How many fenced-off decisions {@link View#rejections()} keeps. */
+    public static final int REJECTIONS_LIMIT = 100;
+
+    private volatile View view;
+
+    /** An empty state: nothing applied, index 0. */
+    public DecisionState() {
+        this(View.EMPTY);
+    }
+
+    private DecisionState(View view) {
+        this.view = view;
+    }
+
+    /**
+     * Applies the committed log entry at {@code index}.
+     *
+     * @return {@link ApplyOutcome#ALREADY_APPLIED} when {@code index} is not above {@link #appliedIndex()} (a
+     * redelivery, e.g. after a restore; nothing changes), {@link ApplyOutcome#FENCED} when the decision's term is
+     * below its service's current term, {@link ApplyOutcome#APPLIED} otherwise
+     */
+    public synchronized ApplyOutcome apply(long index, Decision decision) {
+        Objects.requireNonNull(decision, "decision");
+        View current = view;
+        if (index <= current.appliedIndex()) return ApplyOutcome.ALREADY_APPLIED;
+        Decision previous = current.decisions().get(decision.service());
+        if (previous != null && decision.term() < previous.term()) {
+            String why = "term " + decision.term() + " is below term " + previous.term() + " of the current decision"
+                    + " for " + decision.service();
+            view = new View(index, current.decisions(), current.history(),
+                    appended(current.rejections(), new Rejection(index, decision, why), REJECTIONS_LIMIT));
+            return ApplyOutcome.FENCED;
+        }
+        Map<String, Decision> decisions = new TreeMap<>(current.decisions());
+        decisions.put(decision.service(), decision);
+        view = new View(index, decisions, appended(current.history(), decision, HISTORY_LIMIT), current.rejections());
+        return ApplyOutcome.APPLIED;
+    }
+
+    /** The current state, immutable; never blocks. */
+    public View view() {
+        return view;
+    }
+
+    /** The instance {@code service} publishes; empty when it answers nothing or has no decision yet. */
+    public Optional<String> active(String service) {
+        return view.active(service);
+    }
+
+    /** The current decision of {@code service}, if any. */
+    public Optional<Decision> decision(String service) {
+        return view.decision(service);
+    }
+
+    /** The last {@link #HISTORY_LIMIT} applied decisions, oldest first. */
+    public List<Decision> history() {
+        return view.history();
+    }
+
+    /** The index of the last applied (or fenced) log entry, 0 before any. */
+    public long appliedIndex() {
+        return view.appliedIndex();
+    }
+
+    /** The whole state as JSON bytes, for log compaction and for catching up a lagging node. */
+    public byte[] snapshot() {
+        return DecisionSnapshots.encode(view);
+    }
+
+    /**
+     * The state a {@link #snapshot()} was taken of.
+     *
+     * @throws DecisionFormatException when the bytes are not a snapshot this node understands
+     */
+    public static DecisionState restore(byte[] snapshot) {
+        return new DecisionState(DecisionSnapshots.decode(snapshot));
+    }
+
+    private static <T> List<T> appended(List<T> list, T item, int limit) {
+        int from = Math.max(0, list.size() + 1 - limit);
+        List<T> out = new ArrayList<>(Math.min(list.size() + 1, limit));
+        out.addAll(list.subList(from, list.size()));
+        out.add(item);
+        return Collections.unmodifiableList(out);
+    }
+
+    /** What {@link #apply} did with an entry. */
+    public enum ApplyOutcome {
+        APPLIED,
+        FENCED,
+        ALREADY_APPLIED
+    }
+
+    /** A decision that was committed but not applied, because a newer term had already decided. */
+    public record Rejection(long index, Decision decision, String reason) {
+        public Rejection {
+            Objects.requireNonNull(decision, "decision");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * An immutable, consistent state at one applied index.
+     *
+     * @param appliedIndex the last applied log index, 0 before any
+     * @param decisions    service &rarr; its current decision, sorted by service
+     * @param history      the last applied decisions, oldest first, at most {@link #HISTORY_LIMIT}
+     * @param rejections   the last fenced-off decisions, oldest first, at most {@link #REJECTIONS_LIMIT}
+     */
+    public record View(long appliedIndex, Map<String, Decision> decisions, List<Decision> history,
+                       List<Rejection> rejections) {
+        static final View EMPTY = new View(0, Map.of(), List.of(), List.of());
+
+        public View {
+            if (appliedIndex < 0) throw new IllegalArgumentException("negative applied index: " + appliedIndex);
+            decisions = Collections.unmodifiableMap(new TreeMap<>(decisions));
+            history = List.copyOf(history);
+            rejections = List.copyOf(rejections);
+        }
+
+        public Optional<Decision> decision(String service) {
+            return Optional.ofNullable(decisions.get(service));
+        }
+
+        public Optional<String> active(String service) {
+            return decision(service).flatMap(Decision::activeInstance);
+        }
+    }
+
+    /** The snapshot format: {@code {"format":1,"appliedIndex":..,"decisions":[..],"history":[..],"rejections":[..]}}. */
+    private static final class DecisionSnapshots {
+        private static final String WHAT = "decision snapshot";
+
+        static byte[] encode(View view) {
+            ObjectNode root = JsonNodeFactory.instance.objectNode();
+            root.put("format", DecisionCodec.FORMAT_VERSION);
+            root.put("appliedIndex", view.appliedIndex());
+            ArrayNode decisions = root.putArray("decisions");
+            view.decisions().values().forEach(d -> decisions.add(DecisionCodec.toTree(d)));
+            ArrayNode history = root.putArray("history");
+            view.history().forEach(d -> history.add(DecisionCodec.toTree(d)));
+            ArrayNode rejections = root.putArray("rejections");
+            for (Rejection r : view.rejections()) {
+                ObjectNode node = rejections.addObject();
+                node.put("index", r.index());
+                node.put("reason", r.reason());
+                node.set("decision", DecisionCodec.toTree(r.decision()));
+            }
+            return DecisionCodec.write(root);
+        }
+
+        static View decode(byte[] bytes) {
+            JsonNode root = DecisionCodec.parse(bytes, WHAT);
+            DecisionCodec.checkFormat(root, WHAT);
+            long appliedIndex = DecisionCodec.integer(root, "appliedIndex", WHAT);
+            if (appliedIndex < 0) throw new DecisionFormatException(WHAT + ": negative appliedIndex " + appliedIndex);
+            Map<String, Decision> decisions = new TreeMap<>();
+            for (JsonNode node : array(root, "decisions")) {
+                Decision d = DecisionCodec.fromTree(node, WHAT + " decision");
+                if (decisions.put(d.service(), d) != null) {
+                    throw new DecisionFormatException(WHAT + ": two current decisions for " + d.service());
+                }
+            }
+            List<Decision> history = new ArrayList<>();
+            for (JsonNode node : array(root, "history")) history.add(DecisionCodec.fromTree(node, WHAT + " history"));
+            List<Rejection> rejections = new ArrayList<>();
+            for (JsonNode node : array(root, "rejections")) {
+                String where = WHAT + " rejection";
+                if (!node.isObject()) throw new DecisionFormatException(where + " is not a JSON object");
+                JsonNode reason = node.get("reason");
+                JsonNode decision = node.get("decision");
+                if (reason == null || !reason.isTextual() || decision == null) {
+                    throw new DecisionFormatException(where + " needs a string \"reason\" and a \"decision\"");
+                }
+                rejections.add(new Rejection(DecisionCodec.integer(node, "index", where),
+                        DecisionCodec.fromTree(decision, where), reason.textValue()));
+            }
+            // Bounds are this node's, not the writer's: keep the newest entries if the snapshot holds more.
+            return new View(appliedIndex, decisions,
+                    history.subList(Math.max(0, history.size() - HISTORY_LIMIT), history.size()),
+                    rejections.subList(Math.max(0, rejections.size() - REJECTIONS_LIMIT), rejections.size()));
+        }
+
+        private static JsonNode array(JsonNode root, String field) {
+            JsonNode value = root.get(field);
+            if (value == null || !value.isArray()) {
+                throw new DecisionFormatException(WHAT + ": \"" + field + "\" must be an array");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.baton.agent.verdict;
+
+import dev.baton.agent.config.InstanceConfig;
+import dev.baton.agent.config.ServiceConfig;
+import dev.baton.agent.config.Vantage;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns the nodes' views into one verdict per instance: a pure function of the views, the cluster size, the
+ * leader's id, the vantage and the time, run on the leader.
+ *
+ * <h2>Freshness</h2>
+ * A view counts only while it is fresh: received at most {@code staleAfterMillis} before {@code nowMillis}
+ * (both on the leader's clock). The leader's own view is always fresh: it is produced locally, not received.
+ * A node whose view is stale counts as if it had said nothing, so it can never help reach a threshold.
+ *
+ * <h2>Vantages</h2>
+ * {@code N} is the cluster size (every configured member, fresh or not) and {@code majority = N/2 + 1}.
+ * <ul>
+ *   <li>{@link Vantage#QUORUM} (the default): {@code DOWN} when at least a majority of the <em>cluster</em>
+ *   freshly see it down, {@code UP} when at least a majority freshly see it up, otherwise {@code UNKNOWN}. The
+ *   threshold is of the cluster, not of the fresh views, so a leader cut off with a minority of the nodes
+ *   cannot fail an instance over on its own (DESIGN.md, "Quorum verdict"). The two outcomes cannot both hold,
+ *   since one node says one thing.</li>
+ *   <li>{@link Vantage#LEADER}: the leader's own observation; {@code UNKNOWN} when the leader has reported
+ *   none.</li>
+ *   <li>{@link Vantage#ANY} (pessimistic): {@code DOWN} when any fresh view sees it down; {@code UP} when there
+ *   is at least one fresh view and every fresh view sees it up (an {@code unknown} view blocks {@code UP});
+ *   otherwise {@code UNKNOWN}.</li>
+ *   <li>{@link Vantage#ALL} (optimistic, the dual of {@code ANY}): {@code DOWN} only when every one of the
+ *   {@code N} members has a fresh view that sees it down; {@code UP} when any fresh view sees it up;
+ *   otherwise {@code UNKNOWN}. An instance reachable from anywhere stays eligible.</li>
+ * </ul>
+ * In every vantage the counts of the returned {@link Verdict} are over the fresh views.
+ *
+ * <p>Immutable and thread-safe. Methods never block; they throw {@link IllegalArgumentException} when the views
+ * are inconsistent with the cluster (two views from one node, more nodes than the cluster has).
+ */
+public final class QuorumVerdict {
+    private final int clusterSize;
+    private final long staleAfterMillis;
+
+    /**
+     * @param clusterSize      the number of configured members, at least 1
+     * @param staleAfterMillis how old a received view may be and still count, at least 0
+     */
+    public QuorumVerdict(int clusterSize, long staleAfterMillis) {
+        if (clusterSize < 1) throw new IllegalArgumentException("cluster size must be at least 1: " + clusterSize);
+        if (staleAfterMillis < 0) throw new IllegalArgumentException("negative staleness bound: " + staleAfterMillis);
+        this.clusterSize = clusterSize;
+        this.staleAfterMillis = staleAfterMillis;
+    }
+
+    public int clusterSize() {
+        return clusterSize;
+    }
+
+    /** The smallest strict majority of the cluster, {@code N/2 + 1}. */
+    public int majority() {
+        return clusterSize / 2 + 1;
+    }
+
+    /** The verdict on one instance under {@code vantage}. */
+    public Verdict verdict(InstanceKey key, Vantage vantage, int leaderId, Collection<NodeView> views,
+                           long nowMillis) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(vantage, "vantage");
+        return decide(key, vantage, leaderId, fresh(leaderId, views, nowMillis));
+    }
+
+    /** The verdicts on every configured instance of {@code service}, under its vantage, in config order. */
+    public Map<String, Verdict> verdicts(ServiceConfig service, int leaderId, Collection<NodeView> views,
+                                         long nowMillis) {
+        List<NodeView> fresh = fresh(leaderId, views, nowMillis);
+        Map<String, Verdict> out = new LinkedHashMap<>();
+        for (InstanceConfig instance : service.instances()) {
+            InstanceKey key = new InstanceKey(service.name(), instance.name());
+            out.put(instance.name(), decide(key, service.vantage(), leaderId, fresh));
+        }
+        return out;
+    }
+
+    /**
+     * The evidence behind {@code service}'s verdicts, for the decision log: fresh node id &rarr; instance
+     * &rarr; that node's observation, for the instances of {@code service} the node reported on. Sorted by
+     * node id and instance name so that equal evidence encodes to equal bytes.
+     */
+    public Map<Integer, Map<String, Health>> evidence(String service, int leaderId, Collection<NodeView> views,
+                                                      long nowMillis) {
+        Map<Integer, Map<String, Health>> out = new TreeMap<>();
+        for (NodeView view : fresh(leaderId, views, nowMillis)) {
+            Map<String, Health> byInstance = new TreeMap<>();
+            view.observations().forEach((key, health) -> {
+                if (key.service().equals(service)) byInstance.put(key.instance(), health);
+            });
+            out.put(view.nodeId(), byInstance);
+        }
+        return out;
+    }
+
+    private List<NodeView> fresh(int leaderId, Collection<NodeView> views, long nowMillis) {
+        Objects.requireNonNull(views, "views");
+        Set<Integer> seen = new HashSet<>();
+        List<NodeView> fresh = new ArrayList<>(views.size());
+        for (NodeView view : views) {
+            if (!seen.add(view.nodeId())) {
+                throw new IllegalArgumentException("two views from node " + view.nodeId());
+            }
+            // A view stamped after now (impossible on one clock) has a negative age and is simply fresh.
+            boolean isFresh = view.nodeId() == leaderId || nowMillis - view.receivedAtMillis() <= staleAfterMillis;
+            if (isFresh) fresh.add(view);
+        }
+        if (seen.size() > clusterSize) {
+            throw new IllegalArgumentException(seen.size() + " nodes reported views to a cluster of " + clusterSize);
+        }
+        return fresh;
+    }
+
+    private Verdict decide(InstanceKey key, Vantage vantage, int leaderId, List<NodeView> fresh) {
+        int up = 0;
+        int down = 0;
+        Health leaderSays = Health.UNKNOWN;
+        for (NodeView view : fresh) {
+            Health h = view.of(key);
+            if (h == Health.UP) up++;
+            if (h == Health.DOWN) down++;
+            if (view.nodeId() == leaderId) leaderSays = h;
+        }
+        int n = fresh.size();
+        Health health = switch (vantage) {
+            case QUORUM -> down >= majority() ? Health.DOWN : up >= majority() ? Health.UP : Health.UNKNOWN;
+            case LEADER -> leaderSays;
+            case ANY -> down > 0 ? Health.DOWN : n > 0 && up == n ? Health.UP : Health.UNKNOWN;
+            case ALL -> down == clusterSize ? Health.DOWN : up > 0 ? Health.UP : Health.UNKNOWN;
+        };
+        return new Verdict(health, up, down, n);
+    }
+}
