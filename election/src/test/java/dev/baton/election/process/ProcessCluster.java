@@ -259,6 +259,19 @@ public final class ProcessCluster implements AutoCloseable {
     /** Kills, by PID, every process this cluster started that still runs. */
     @Override
     public void close() {
+        String dump = System.getProperty("process.cluster.dump");
+        if (dump != null) {
+            try {
+                StringBuilder b = new StringBuilder();
+                for (OutputLine l : allLines()) {
+                    b.append(l.receivedNanos()).append(" node").append(l.nodeId()).append('#')
+                            .append(l.generation()).append(' ').append(l.text()).append('\n');
+                }
+                Files.writeString(Path.of(dump + "-" + System.nanoTime() + ".log"), b);
+            } catch (IOException e) {
+                // diagnostics only
+            }
+        }
         for (NodeProcess np : started) {
             if (np.process.isAlive()) np.process.destroyForcibly();
         }
