@@ -65,6 +65,22 @@ class ElectionProcessTest {
     }
 
     @Test
+    void terminatedLeaderResignsBeforeTheNextOneLeads() {
+        try (ProcessCluster c = ProcessCluster.forTests(3, dir)) {
+            c.startAll();
+            long term = awaitGained(c, 1, 0, STARTUP);
+            List<String> acked = appendAndAwaitAcks(c, 1, "t", 5);
+
+            c.terminate(1); // SIGTERM: the shutdown hook closes the node, which resigns first
+            OutputLine lost = c.await(1, l -> l.isEvent("LOST") && l.eventLong(0) == term, WAIT);
+            OutputLine gained = c.await(2, l -> l.isEvent("GAINED") && l.eventLong(0) > term, WAIT);
+            assertThat(lost.eventNanos()).as("node 1 stopped leading before node 2 started").isLessThan(gained.eventNanos());
+            for (String ack : acked) awaitCommit(c, 3, ack);
+            awaitCommit(c, 3, appendAndAwaitAcks(c, 2, "next", 1).get(0));
+        }
+    }
+
+    @Test
     void pausedLeaderStepsDownOnResumeAndNeverAcknowledgesAsTheOldLeader() throws InterruptedException {
         try (ProcessCluster c = ProcessCluster.forTests(3, dir)) {
             c.startAll();

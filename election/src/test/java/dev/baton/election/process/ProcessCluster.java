@@ -199,10 +199,13 @@ public final class ProcessCluster implements AutoCloseable {
         return at;
     }
 
-    /** SIGTERM: the node resigns and closes gracefully. Waits for it to exit. */
+    /**
+     * SIGTERM: the node resigns and closes gracefully. Waits for it to exit and for its last lines. Sent with
+     * {@code kill -TERM}, because {@link Process#destroy()} also closes our end of its stdout at once.
+     */
     public void terminate(int id) {
         NodeProcess np = node(id);
-        np.process.destroy();
+        signal(id, "-TERM");
         awaitExit(np);
     }
 

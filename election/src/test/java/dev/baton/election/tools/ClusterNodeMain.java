@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <pre>
  * args:   --id N --members 1=127.0.0.1:P1,2=127.0.0.1:P2,... [--witness 3[,4]] --data DIR --key-file F
  *         [--cluster NAME] [--max-print-bytes N]
- * stdout: EVT &lt;epochMillis&gt; &lt;nanoTime&gt; READY | GAINED term | LOST term | LEADER id term
+ * stdout: EVT &lt;epochMillis&gt; &lt;nanoTime&gt; READY | CLOSED | GAINED term | LOST term | LEADER id term
  *                                           | COMMIT index term data | SNAPSHOT index | FAILED reason
  *         ACK index text | NACK text reason | STREAM-END prefix appended
  *         STATUS role term leader commit leading=bool | BENCH p50=us p99=us throughput=ops/s | ERROR reason
@@ -291,8 +291,15 @@ public final class ClusterNodeMain {
         return s.replace('\n', ' ').replace('\r', ' ');
     }
 
-    private void close() {
-        if (closed.compareAndSet(false, true)) node.close();
+    /**
+     * Synchronized so that the shutdown hook (SIGTERM) waits for a close already begun by the main thread (stdin
+     * closed): the JVM halts when its hooks return, and a half-done close would not release the followers.
+     */
+    private synchronized void close() {
+        if (closed.compareAndSet(false, true)) {
+            node.close();
+            event("CLOSED");
+        }
     }
 
     // ------------------------------------------------------------------ arguments

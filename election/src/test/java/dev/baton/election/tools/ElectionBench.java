@@ -41,14 +41,16 @@ public final class ElectionBench {
         int appends = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         Path root = Files.createTempDirectory("election-bench");
         try {
-            failover(root.resolve("failover"), trials);
+            failover(root.resolve("failover"), trials, false);
+            failover(root.resolve("graceful"), Math.max(1, trials / 2), true);
             commits(root.resolve("commits"), appends);
         } finally {
             deleteRecursively(root);
         }
     }
 
-    private static void failover(Path dir, int trials) {
+    /** {@code graceful}: SIGTERM (the node resigns and releases its followers) instead of kill -9. */
+    private static void failover(Path dir, int trials, boolean graceful) {
         List<Long> millis = new ArrayList<>();
         int overlaps = 0;
         List<String> winners = new ArrayList<>();
@@ -62,15 +64,18 @@ public final class ElectionBench {
                             STEADY_WAIT);
                 }
                 int from = c.globalMark();
-                long killedAt = c.kill(1);
+                long killedAt = System.nanoTime();
+                if (graceful) c.terminate(1);
+                else c.kill(1);
                 OutputLine gained = c.awaitAny(from, l -> l.nodeId() != 1 && l.isEvent("GAINED")
                         && l.eventLong(0) > leaderTerm, FAILOVER_WAIT);
                 if (gained.receivedNanos() < killedAt || gained.eventNanos() < killedAt) overlaps++;
                 millis.add((gained.receivedNanos() - killedAt) / 1_000_000);
                 winners.add("node " + gained.nodeId());
                 long newTerm = gained.eventLong(0);
-                System.err.printf("trial %d: node %d gained term %d after %d ms%n", trial, gained.nodeId(),
-                        newTerm, millis.get(millis.size() - 1));
+                System.err.printf("%s trial %d: node %d gained term %d (node 1 led %d) after %d ms%n",
+                        graceful ? "SIGTERM" : "kill", trial, gained.nodeId(), newTerm, leaderTerm,
+                        millis.get(millis.size() - 1));
 
                 c.start(1); // back to steady state: node 1 leads again after the hold-down (a hand-over)
                 term = c.await(1, l -> l.isEvent("GAINED") && l.eventLong(0) > newTerm, STEADY_WAIT).eventLong(0);
@@ -78,10 +83,11 @@ public final class ElectionBench {
         }
         List<Long> sorted = millis.stream().sorted().toList();
         System.out.println();
-        System.out.println("Leader failover, 3 processes, default timings, kill -9 of the leader (" + trials
+        String how = graceful ? "SIGTERM" : "kill -9";
+        System.out.println("Leader failover, 3 processes, default timings, " + how + " of the leader (" + trials
                 + " trials; new leaders: " + summarize(winners) + ")");
         System.out.println();
-        System.out.println("| kill → GAINED read by parent | p50 | p99 | max | overlaps |");
+        System.out.println("| " + how + " → GAINED read by parent | p50 | p99 | max | overlaps |");
         System.out.println("|---|---|---|---|---|");
         System.out.printf("| ms | %d | %d | %d | %d |%n", percentile(sorted, 50), percentile(sorted, 99),
                 sorted.get(sorted.size() - 1), overlaps);
