@@ -80,6 +80,26 @@ class ElectionProcessTest {
         }
     }
 
+    /**
+     * ElectionNode.close() resigns, then keeps its protocol thread ticking for a while; a resigned leader must not
+     * stand again meanwhile, or the followers promise to it for a new term and the successor waits out that
+     * promise (the release is then worthless). Right after node 1 exits, node 2 cannot have stood yet (node 1,
+     * a lower id, was heard less than a promise period ago), so any newer term on node 3 is node 1's.
+     */
+    @Test
+    void resigningLeaderDoesNotStandAgainWhileClosing() {
+        try (ProcessCluster c = ProcessCluster.forTests(3, dir)) {
+            c.startAll();
+            long term = awaitGained(c, 1, 0, STARTUP);
+            c.await(3, l -> l.isEvent("LEADER") && l.eventArg(0).equals("1") && l.eventLong(1) == term, WAIT);
+            c.terminate(1);
+            String[] status = c.status(3, WAIT).words();
+            assertThat(Long.parseLong(status[2])).as("node 3's term right after node 1 closed: " + String.join(" ", status))
+                    .isEqualTo(term);
+            assertThat(awaitGained(c, 2, term, WAIT)).as("the successor's term").isEqualTo(term + 1);
+        }
+    }
+
     @Test
     void pausedLeaderStepsDownOnResumeAndNeverAcknowledgesAsTheOldLeader() throws InterruptedException {
         try (ProcessCluster c = ProcessCluster.forTests(3, dir)) {

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * <li>Failover: 3 nodes, kill -9 the leader; time from the parent's {@code nanoTime} just before SIGKILL to the
  *     parent reading the new leader's GAINED line. An overlap is a GAINED of a new term read, or stamped by its
  *     process, before the kill. Between trials the killed node restarts and the cluster waits (bounded) until
- *     node 1 leads again, after the hold-down.</li>
+ *     node 1 leads again, after the hold-down. Then half as many trials with SIGTERM (graceful close: the
+ *     leader resigns and releases its followers) instead of kill -9.</li>
  * <li>Commit latency and throughput of 1 KiB appends on the leader, via the node's {@code bench} command.</li>
  * </ol>
  *
