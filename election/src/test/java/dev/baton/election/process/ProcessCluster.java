@@ -33,7 +33,8 @@ import java.util.function.Predicate;
  * node that cannot bind prints a stack trace to its stderr file and exits), a data directory
  * {@code root/node<id>} and the shared key file {@code root/cluster.key}. Each node's stderr goes to
  * {@code root/node<id>-<generation>.err}. {@link #close()} kills, by PID, every process this cluster started,
- * and nothing else.
+ * and nothing else; with {@code -Dprocess.cluster.dump=PREFIX} it first writes every stdout line it read to
+ * {@code PREFIX-<nanoTime>.log}, for diagnosing a failed run.
  *
  * <p>Thread-safety: all methods may be called from any thread; waits block the caller, never longer than the
  * given bound, and fail with {@link IllegalStateException} listing each node's last lines when it passes.
