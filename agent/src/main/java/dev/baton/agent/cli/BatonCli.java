@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 ValidateCommand.class,
                 KeygenCommand.class,
-                // Subcommands still to come register here, one line each: agent, status, demo.
+                AgentCommand.class,
+                StatusCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class BatonCli implements Runnable {
@@ -49,6 +51,12 @@ public final class BatonCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // With two cores or fewer the JDK HTTP client (health checks) would start a thread per async response
+        // on the common pool's fallback: give the pool threads before anything uses it.
+        if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+            System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
+                    String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+        }
         System.exit(commandLine(System::getenv).execute(args));
     }
 

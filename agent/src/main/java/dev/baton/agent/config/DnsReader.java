@@ -1,5 +1,7 @@
 package dev.baton.agent.config;
 
+import dev.baton.agent.dns.WhenIsolated;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

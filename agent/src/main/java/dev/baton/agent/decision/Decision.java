@@ -1,6 +1,6 @@
 package dev.baton.agent.decision;
 
-import dev.baton.agent.verdict.Health;
+import dev.baton.agent.check.InstanceHealth;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +22,7 @@ import java.util.TreeMap;
  *                             copied, sorted and unmodifiable
  */
 public record Decision(String service, String instance, long term, String reason, long decidedAtEpochMillis,
-                       Map<Integer, Map<String, Health>> evidence) {
+                       Map<Integer, Map<String, InstanceHealth>> evidence) {
     public Decision {
         Objects.requireNonNull(service, "service");
         if (service.isBlank()) throw new IllegalArgumentException("decision without a service name");
@@ -39,12 +39,12 @@ public record Decision(String service, String instance, long term, String reason
         return Optional.ofNullable(instance);
     }
 
-    private static Map<Integer, Map<String, Health>> copy(Map<Integer, Map<String, Health>> evidence) {
-        TreeMap<Integer, Map<String, Health>> out = new TreeMap<>();
+    private static Map<Integer, Map<String, InstanceHealth>> copy(Map<Integer, Map<String, InstanceHealth>> evidence) {
+        TreeMap<Integer, Map<String, InstanceHealth>> out = new TreeMap<>();
         evidence.forEach((node, byInstance) -> {
             Objects.requireNonNull(node, "evidence node id");
             Objects.requireNonNull(byInstance, "evidence of node " + node);
-            TreeMap<String, Health> inner = new TreeMap<>();
+            TreeMap<String, InstanceHealth> inner = new TreeMap<>();
             byInstance.forEach((name, health) -> inner.put(Objects.requireNonNull(name, "evidence instance name"),
                     Objects.requireNonNull(health, "evidence health of " + name)));
             out.put(node, Collections.unmodifiableMap(inner));

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baton.agent.verdict.Health;
+import dev.baton.agent.check.InstanceHealth;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -112,7 +112,7 @@ public final class DecisionCodec {
         long decidedAt = integer(node, "decidedAt", what);
         JsonNode evidenceNode = required(node, "evidence", what);
         if (!evidenceNode.isObject()) throw new DecisionFormatException(what + ": \"evidence\" must be an object");
-        Map<Integer, Map<String, Health>> evidence = new HashMap<>();
+        Map<Integer, Map<String, InstanceHealth>> evidence = new HashMap<>();
         for (Map.Entry<String, JsonNode> entry : evidenceNode.properties()) {
             int nodeId;
             try {
@@ -123,11 +123,11 @@ public final class DecisionCodec {
             if (!entry.getValue().isObject()) {
                 throw new DecisionFormatException(what + ": evidence of node " + nodeId + " must be an object");
             }
-            Map<String, Health> observed = new HashMap<>();
+            Map<String, InstanceHealth> observed = new HashMap<>();
             for (Map.Entry<String, JsonNode> o : entry.getValue().properties()) {
                 try {
                     if (!o.getValue().isTextual()) throw new IllegalArgumentException("not a string");
-                    observed.put(o.getKey(), Health.fromWireName(o.getValue().textValue()));
+                    observed.put(o.getKey(), InstanceHealth.fromWireName(o.getValue().textValue()));
                 } catch (IllegalArgumentException e) {
                     throw new DecisionFormatException(what + ": evidence of node " + nodeId + " for " + o.getKey()
                             + ": " + e.getMessage());

@@ -12,4 +12,9 @@ public enum WhenIsolated {
     SERVE_LAST;
 
     public static final WhenIsolated DEFAULT = SERVFAIL;
+
+    /** The spelling used in the config file ({@code dns.when_isolated}), e.g. {@code serve_last}. */
+    public String configName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -6,7 +6,7 @@ import dev.baton.agent.config.InstanceConfig;
 import dev.baton.agent.config.SelectionPolicy;
 import dev.baton.agent.config.ServiceConfig;
 import dev.baton.agent.config.WhenNoneHealthy;
-import dev.baton.agent.verdict.Health;
+import dev.baton.agent.check.InstanceHealth;
 import dev.baton.agent.verdict.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ public final class Selector {
                 pinNote = "pin of " + pin + " ignored: " + pin + " is drained; ";
             } else {
                 Verdict verdict = in.verdict(pin);
-                if (verdict.health() != Health.DOWN) {
+                if (verdict.health() != InstanceHealth.DOWN) {
                     return choose(in, Optional.of(pin), pin + " is pinned and " + verdict.summary());
                 }
                 pinNote = "pinned " + pin + " is " + verdict.summary() + ", pin ignored; ";
@@ -156,7 +156,7 @@ public final class Selector {
     private static List<InstanceConfig> candidates(SelectionInput in) {
         List<InstanceConfig> out = new ArrayList<>();
         for (InstanceConfig c : in.service().instances()) {
-            if (in.verdict(c.name()).health() == Health.UP && !in.overrides().isDrained(c.name())) out.add(c);
+            if (in.verdict(c.name()).health() == InstanceHealth.UP && !in.overrides().isDrained(c.name())) out.add(c);
         }
         // Lower priority number first; List.sort is stable, so config order breaks ties.
         out.sort(Comparator.comparingInt(InstanceConfig::priority));

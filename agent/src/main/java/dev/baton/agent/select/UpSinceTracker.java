@@ -1,7 +1,7 @@
 package dev.baton.agent.select;
 
-import dev.baton.agent.verdict.Health;
-import dev.baton.agent.verdict.InstanceKey;
+import dev.baton.agent.check.InstanceHealth;
+import dev.baton.agent.check.InstanceKey;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -18,9 +18,9 @@ public final class UpSinceTracker {
     private final Map<InstanceKey, Long> upSince = new HashMap<>();
 
     /** Records the current verdict on {@code key} at {@code nowMillis}. */
-    public void observe(InstanceKey key, Health health, long nowMillis) {
+    public void observe(InstanceKey key, InstanceHealth health, long nowMillis) {
         Objects.requireNonNull(key, "key");
-        if (health == Health.UP) upSince.putIfAbsent(key, nowMillis);
+        if (health == InstanceHealth.UP) upSince.putIfAbsent(key, nowMillis);
         else upSince.remove(key);
     }
 

@@ -1,5 +1,8 @@
 package dev.baton.agent.verdict;
 
+import dev.baton.agent.check.InstanceHealth;
+import dev.baton.agent.check.InstanceKey;
+
 import dev.baton.agent.config.InstanceConfig;
 import dev.baton.agent.config.ServiceConfig;
 import dev.baton.agent.config.Vantage;
@@ -93,11 +96,11 @@ public final class QuorumVerdict {
      * &rarr; that node's observation, for the instances of {@code service} the node reported on. Sorted by
      * node id and instance name so that equal evidence encodes to equal bytes.
      */
-    public Map<Integer, Map<String, Health>> evidence(String service, int leaderId, Collection<NodeView> views,
+    public Map<Integer, Map<String, InstanceHealth>> evidence(String service, int leaderId, Collection<NodeView> views,
                                                       long nowMillis) {
-        Map<Integer, Map<String, Health>> out = new TreeMap<>();
+        Map<Integer, Map<String, InstanceHealth>> out = new TreeMap<>();
         for (NodeView view : fresh(leaderId, views, nowMillis)) {
-            Map<String, Health> byInstance = new TreeMap<>();
+            Map<String, InstanceHealth> byInstance = new TreeMap<>();
             view.observations().forEach((key, health) -> {
                 if (key.service().equals(service)) byInstance.put(key.instance(), health);
             });
@@ -127,19 +130,19 @@ public final class QuorumVerdict {
     private Verdict decide(InstanceKey key, Vantage vantage, int leaderId, List<NodeView> fresh) {
         int up = 0;
         int down = 0;
-        Health leaderSays = Health.UNKNOWN;
+        InstanceHealth leaderSays = InstanceHealth.UNKNOWN;
         for (NodeView view : fresh) {
-            Health h = view.of(key);
-            if (h == Health.UP) up++;
-            if (h == Health.DOWN) down++;
+            InstanceHealth h = view.of(key);
+            if (h == InstanceHealth.UP) up++;
+            if (h == InstanceHealth.DOWN) down++;
             if (view.nodeId() == leaderId) leaderSays = h;
         }
         int n = fresh.size();
-        Health health = switch (vantage) {
-            case QUORUM -> down >= majority() ? Health.DOWN : up >= majority() ? Health.UP : Health.UNKNOWN;
+        InstanceHealth health = switch (vantage) {
+            case QUORUM -> down >= majority() ? InstanceHealth.DOWN : up >= majority() ? InstanceHealth.UP : InstanceHealth.UNKNOWN;
             case LEADER -> leaderSays;
-            case ANY -> down > 0 ? Health.DOWN : n > 0 && up == n ? Health.UP : Health.UNKNOWN;
-            case ALL -> down == clusterSize ? Health.DOWN : up > 0 ? Health.UP : Health.UNKNOWN;
+            case ANY -> down > 0 ? InstanceHealth.DOWN : n > 0 && up == n ? InstanceHealth.UP : InstanceHealth.UNKNOWN;
+            case ALL -> down == clusterSize ? InstanceHealth.DOWN : up > 0 ? InstanceHealth.UP : InstanceHealth.UNKNOWN;
         };
         return new Verdict(health, up, down, n);
     }

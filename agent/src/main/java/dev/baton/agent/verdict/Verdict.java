@@ -1,5 +1,7 @@
 package dev.baton.agent.verdict;
 
+import dev.baton.agent.check.InstanceHealth;
+
 import java.util.Objects;
 
 /**
@@ -7,9 +9,9 @@ import java.util.Objects;
  * rests on, counted over the fresh views only: how many said up, how many said down, and how many fresh views
  * there were ({@code freshNodes - upCount - downCount} said unknown or nothing).
  */
-public record Verdict(Health health, int upCount, int downCount, int freshNodes) {
+public record Verdict(InstanceHealth health, int upCount, int downCount, int freshNodes) {
     /** A verdict with no evidence at all, for an instance nobody has reported on. */
-    public static final Verdict NO_EVIDENCE = new Verdict(Health.UNKNOWN, 0, 0, 0);
+    public static final Verdict NO_EVIDENCE = new Verdict(InstanceHealth.UNKNOWN, 0, 0, 0);
 
     public Verdict {
         Objects.requireNonNull(health, "health");

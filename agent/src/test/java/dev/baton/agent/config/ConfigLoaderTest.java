@@ -1,5 +1,7 @@
 package dev.baton.agent.config;
 
+import dev.baton.agent.dns.WhenIsolated;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.agent.check.CheckSpec;

@@ -2,7 +2,7 @@ package dev.baton.agent.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.agent.verdict.Health;
+import dev.baton.agent.check.InstanceHealth;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -43,9 +43,9 @@ class DecisionCodecProperties {
     @Provide
     Arbitrary<Decision> decisions() {
         Arbitrary<String> names = Arbitraries.strings().ofMinLength(1).ofMaxLength(8).filter(s -> !s.isBlank());
-        Arbitrary<Map<Integer, Map<String, Health>>> evidence = Arbitraries.maps(
+        Arbitrary<Map<Integer, Map<String, InstanceHealth>>> evidence = Arbitraries.maps(
                 Arbitraries.integers().between(1, 7),
-                Arbitraries.maps(names, Arbitraries.of(Health.class)).ofMaxSize(4)).ofMaxSize(5);
+                Arbitraries.maps(names, Arbitraries.of(InstanceHealth.class)).ofMaxSize(4)).ofMaxSize(5);
         return Combinators.combine(names, names.injectNull(0.2), Arbitraries.longs().greaterOrEqual(0),
                 Arbitraries.strings().ofMaxLength(60), Arbitraries.longs(), evidence).as(Decision::new);
     }

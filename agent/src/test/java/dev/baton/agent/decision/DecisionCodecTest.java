@@ -1,8 +1,10 @@
 package dev.baton.agent.decision;
 
-import static dev.baton.agent.verdict.Health.DOWN;
-import static dev.baton.agent.verdict.Health.UNKNOWN;
-import static dev.baton.agent.verdict.Health.UP;
+import dev.baton.agent.check.InstanceHealth;
+
+import static dev.baton.agent.check.InstanceHealth.DOWN;
+import static dev.baton.agent.check.InstanceHealth.UNKNOWN;
+import static dev.baton.agent.check.InstanceHealth.UP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -8,7 +8,7 @@ import dev.baton.agent.config.SelectionPolicy;
 import dev.baton.agent.config.ServiceConfig;
 import dev.baton.agent.config.Vantage;
 import dev.baton.agent.config.WhenNoneHealthy;
-import dev.baton.agent.verdict.Health;
+import dev.baton.agent.check.InstanceHealth;
 import dev.baton.agent.verdict.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ final class Scenario {
     /** Up on all three nodes, continuously since long ago. */
     Scenario up(String... names) {
         for (String name : names) {
-            verdicts.put(name, new Verdict(Health.UP, 3, 0, 3));
+            verdicts.put(name, new Verdict(InstanceHealth.UP, 3, 0, 3));
             upSince.put(name, 0L);
         }
         return this;
@@ -97,12 +97,12 @@ final class Scenario {
     }
 
     Scenario down(String... names) {
-        for (String name : names) verdicts.put(name, new Verdict(Health.DOWN, 0, 3, 3));
+        for (String name : names) verdicts.put(name, new Verdict(InstanceHealth.DOWN, 0, 3, 3));
         return this;
     }
 
     Scenario unknown(String... names) {
-        for (String name : names) verdicts.put(name, new Verdict(Health.UNKNOWN, 1, 1, 3));
+        for (String name : names) verdicts.put(name, new Verdict(InstanceHealth.UNKNOWN, 1, 1, 3));
         return this;
     }
 

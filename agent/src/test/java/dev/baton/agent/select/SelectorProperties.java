@@ -10,7 +10,7 @@ import dev.baton.agent.config.SelectionPolicy;
 import dev.baton.agent.config.ServiceConfig;
 import dev.baton.agent.config.Vantage;
 import dev.baton.agent.config.WhenNoneHealthy;
-import dev.baton.agent.verdict.Health;
+import dev.baton.agent.check.InstanceHealth;
 import dev.baton.agent.verdict.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ class SelectorProperties {
             new CheckSpec.Timing(Duration.ofSeconds(1), Duration.ofMillis(500), 2, 2, Duration.ZERO);
 
     /** One random instance: its priority, verdict, how long it has been up (null: unknown) and whether drained. */
-    record Instance(int priority, Health health, Long upForMillis, boolean drained) {
+    record Instance(int priority, InstanceHealth health, Long upForMillis, boolean drained) {
     }
 
     /** The service-wide choices; indexes are into the instance list, -1 for none. */
@@ -48,7 +48,7 @@ class SelectorProperties {
 
         s.instance().ifPresent(chosen -> {
             assertThat(in.overrides().isDrained(chosen)).as(s.reason()).isFalse();
-            if (in.verdict(chosen).health() == Health.DOWN) {
+            if (in.verdict(chosen).health() == InstanceHealth.DOWN) {
                 // The one exception: keep_last keeps a down active instance while nothing else is up.
                 assertThat(active).as(s.reason()).contains(chosen);
                 assertThat(in.service().whenNoneHealthy()).as(s.reason()).isEqualTo(WhenNoneHealthy.KEEP_LAST);
@@ -62,7 +62,7 @@ class SelectorProperties {
     @Property(tries = 500)
     void failoverImmediateWithEverythingUpSelectsTheBestPriority(@ForAll("inputs") SelectionInput random) {
         Map<String, Verdict> allUp = new HashMap<>();
-        random.service().instances().forEach(i -> allUp.put(i.name(), new Verdict(Health.UP, 3, 0, 3)));
+        random.service().instances().forEach(i -> allUp.put(i.name(), new Verdict(InstanceHealth.UP, 3, 0, 3)));
         ServiceConfig s = random.service();
         ServiceConfig failoverImmediate = new ServiceConfig(s.name(), SelectionPolicy.FAILOVER,
                 new Failback.Immediate(), s.vantage(), s.whenNoneHealthy(), s.instances());
@@ -107,14 +107,14 @@ class SelectorProperties {
 
     private static List<String> upCandidates(SelectionInput in) {
         return in.service().instances().stream().map(InstanceConfig::name)
-                .filter(n -> in.verdict(n).health() == Health.UP && !in.overrides().isDrained(n)).toList();
+                .filter(n -> in.verdict(n).health() == InstanceHealth.UP && !in.overrides().isDrained(n)).toList();
     }
 
     @Provide
     Arbitrary<SelectionInput> inputs() {
         Arbitrary<Instance> instance = Combinators.combine(
                 Arbitraries.integers().between(1, 3),
-                Arbitraries.of(Health.class),
+                Arbitraries.of(InstanceHealth.class),
                 Arbitraries.longs().between(0, 60_000).injectNull(0.2),
                 Arbitraries.integers().between(0, 4).map(r -> r == 0)) // drained one time in five
                 .as(Instance::new);
@@ -145,11 +145,11 @@ class SelectorProperties {
             configs.add(new InstanceConfig(name, InstanceAddress.parse("127.0.0." + (i + 1)), inst.priority(),
                     new CheckSpec.Tcp("127.0.0." + (i + 1), 5432, TIMING)));
             verdicts.put(name, switch (inst.health()) {
-                case UP -> new Verdict(Health.UP, 2, 1, 3);
-                case DOWN -> new Verdict(Health.DOWN, 1, 2, 3);
-                case UNKNOWN -> new Verdict(Health.UNKNOWN, 1, 1, 3);
+                case UP -> new Verdict(InstanceHealth.UP, 2, 1, 3);
+                case DOWN -> new Verdict(InstanceHealth.DOWN, 1, 2, 3);
+                case UNKNOWN -> new Verdict(InstanceHealth.UNKNOWN, 1, 1, 3);
             });
-            if (inst.health() == Health.UP && inst.upForMillis() != null) upSince.put(name, NOW - inst.upForMillis());
+            if (inst.health() == InstanceHealth.UP && inst.upForMillis() != null) upSince.put(name, NOW - inst.upForMillis());
             if (inst.drained()) drained.add(name);
         }
         ServiceConfig service = new ServiceConfig("svc", shape.policy(), shape.failback(), Vantage.QUORUM,

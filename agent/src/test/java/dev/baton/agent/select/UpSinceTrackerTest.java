@@ -2,8 +2,8 @@ package dev.baton.agent.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.agent.verdict.Health;
-import dev.baton.agent.verdict.InstanceKey;
+import dev.baton.agent.check.InstanceHealth;
+import dev.baton.agent.check.InstanceKey;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,10 +15,10 @@ class UpSinceTrackerTest {
     @Test
     void remembersTheStartOfAnUpStreak() {
         UpSinceTracker tracker = new UpSinceTracker();
-        tracker.observe(A, Health.UP, 100);
-        tracker.observe(A, Health.UP, 200);
-        tracker.observe(Q, Health.UP, 150);
-        tracker.observe(B, Health.DOWN, 200);
+        tracker.observe(A, InstanceHealth.UP, 100);
+        tracker.observe(A, InstanceHealth.UP, 200);
+        tracker.observe(Q, InstanceHealth.UP, 150);
+        tracker.observe(B, InstanceHealth.DOWN, 200);
         assertThat(tracker.upSince("db")).isEqualTo(Map.of("a", 100L));
         assertThat(tracker.upSince("queue")).isEqualTo(Map.of("a", 150L));
     }
@@ -26,10 +26,10 @@ class UpSinceTrackerTest {
     @Test
     void anythingButUpEndsTheStreak() {
         UpSinceTracker tracker = new UpSinceTracker();
-        tracker.observe(A, Health.UP, 100);
-        tracker.observe(A, Health.UNKNOWN, 200);
+        tracker.observe(A, InstanceHealth.UP, 100);
+        tracker.observe(A, InstanceHealth.UNKNOWN, 200);
         assertThat(tracker.upSince("db")).isEmpty();
-        tracker.observe(A, Health.UP, 300);
+        tracker.observe(A, InstanceHealth.UP, 300);
         assertThat(tracker.upSince("db")).isEqualTo(Map.of("a", 300L));
         tracker.clear();
         assertThat(tracker.upSince("db")).isEmpty();

@@ -1,8 +1,11 @@
 package dev.baton.agent.verdict;
 
-import static dev.baton.agent.verdict.Health.DOWN;
-import static dev.baton.agent.verdict.Health.UNKNOWN;
-import static dev.baton.agent.verdict.Health.UP;
+import dev.baton.agent.check.InstanceHealth;
+import dev.baton.agent.check.InstanceKey;
+
+import static dev.baton.agent.check.InstanceHealth.DOWN;
+import static dev.baton.agent.check.InstanceHealth.UNKNOWN;
+import static dev.baton.agent.check.InstanceHealth.UP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +31,7 @@ class QuorumVerdictTest {
     private static final int LEADER = 1;
 
     /** Views of instance {@link #A}, one per node id 1, 2, 3, ...; {@code null} means the node reported nothing. */
-    private static List<NodeView> views(Health... byNode) {
+    private static List<NodeView> views(InstanceHealth... byNode) {
         List<NodeView> out = new ArrayList<>();
         for (int i = 0; i < byNode.length; i++) {
             out.add(new NodeView(i + 1, NOW, byNode[i] == null ? Map.of() : Map.of(A, byNode[i])));
@@ -36,7 +39,7 @@ class QuorumVerdictTest {
         return out;
     }
 
-    private static NodeView stale(int nodeId, Health health) {
+    private static NodeView stale(int nodeId, InstanceHealth health) {
         return new NodeView(nodeId, NOW - STALE_AFTER - 1, Map.of(A, health));
     }
 
@@ -218,7 +221,7 @@ class QuorumVerdictTest {
                 new NodeView(1, NOW - 10 * STALE_AFTER, Map.of(A, UP)),
                 stale(2, DOWN));
 
-        Map<Integer, Map<String, Health>> evidence =
+        Map<Integer, Map<String, InstanceHealth>> evidence =
                 new QuorumVerdict(3, STALE_AFTER).evidence("db", LEADER, views, NOW);
 
         assertThat(evidence).containsExactly(Map.entry(1, Map.of("a", UP)), Map.entry(3, Map.of("a", DOWN)));
@@ -234,8 +237,8 @@ class QuorumVerdictTest {
 
     @Test
     void healthWireNamesRoundTrip() {
-        for (Health h : Health.values()) assertThat(Health.fromWireName(h.wireName())).isEqualTo(h);
-        assertThatThrownBy(() -> Health.fromWireName("UP")).hasMessageContaining("\"UP\" is not a health");
+        for (InstanceHealth h : InstanceHealth.values()) assertThat(InstanceHealth.fromWireName(h.wireName())).isEqualTo(h);
+        assertThatThrownBy(() -> InstanceHealth.fromWireName("UP")).hasMessageContaining("\"UP\" is not a health");
     }
 
     static ServiceConfig service(Vantage vantage, String... instances) {

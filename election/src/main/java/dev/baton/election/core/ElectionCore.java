@@ -103,6 +103,7 @@ public final class ElectionCore {
     private long nextHeartbeatAt = NEVER;
 
     private long nextPingAt = NEVER;
+    private boolean resigned;
 
     public ElectionCore(ElectionConfig config, Storage storage, Random random, Outbox out, long now) {
         this.config = config;
@@ -119,6 +120,7 @@ public final class ElectionCore {
         for (Member m : config.members()) {
             if (m.id() != self) peers.add(new PeerState(m.id(), m.witness()));
         }
+        peers.sort(java.util.Comparator.comparingInt(p -> p.id)); // lowest id first: the bully order
         PersistentState state = storage.load();
         this.currentTerm = state.term();
         this.maxSeenTerm = state.term();
@@ -231,12 +233,25 @@ public final class ElectionCore {
         log.compact(index, data);
     }
 
-    /** Steps down if leading and releases followers, for a graceful shutdown. */
+    /**
+     * For a graceful shutdown: from now on this node never stands again; if it leads, it steps down and hands
+     * leadership to the lowest electable peer that holds its whole log (which stands at once), releasing the
+     * others, so the cluster need not wait for the lease or for this node to look dead.
+     */
     public void resign(long now) {
-        if (role == Role.LEADER) {
-            stepDown(now);
-            for (PeerState p : peers) out.send(p.id, new Release(currentTerm));
+        resigned = true;
+        if (role != Role.LEADER) return;
+        log.persistPending();
+        long term = currentTerm;
+        PeerState successor = null;
+        for (PeerState p : peers) {
+            if (p.electable(now, timings.promiseNanos()) && p.matchIndex == log.lastIndex()) {
+                successor = p;
+                break; // peers are in id order: the lowest first
+            }
         }
+        stepDown(now);
+        for (PeerState p : peers) out.send(p.id, p == successor ? new HandOver(term) : new Release(term));
     }
 
     /** Sends an application message to a peer through the protocol's transport. */
@@ -354,7 +369,7 @@ public final class ElectionCore {
      * cannot win does not block the cluster.
      */
     private boolean shouldStand(long now, boolean handedOver) {
-        if (selfWitness) return false;
+        if (selfWitness || resigned) return false;
         if (now - startedAt < timings.promiseNanos()) return false;
         if (!seesMajority(now)) return false;
         if (amnesiac && !freshClusterConfirmed(now)) return false;

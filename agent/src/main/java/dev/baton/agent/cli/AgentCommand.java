@@ -1,0 +1,63 @@
+package dev.baton.agent.cli;
+
+import dev.baton.agent.config.BatonConfig;
+import dev.baton.agent.config.ConfigError;
+import dev.baton.agent.config.ConfigException;
+import dev.baton.agent.config.ConfigLoader;
+import dev.baton.agent.runtime.AgentNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code baton agent --config F}: runs this node until SIGTERM or SIGINT, then stops gracefully. */
+@Command(
+        name = "agent",
+        mixinStandardHelpOptions = true,
+        description = "Runs a Baton node: election member, health checks, decisions, DNS server and status API."
+                + " Stops gracefully (handing leadership over) on SIGTERM or SIGINT.")
+final class AgentCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The node's YAML config file.")
+    Path config;
+
+    @ParentCommand
+    BatonCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        BatonConfig loaded;
+        try {
+            loaded = new ConfigLoader(parent.env()).load(config);
+        } catch (ConfigException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            for (ConfigError error : e.errors()) err.println(error);
+            err.flush();
+            return BatonCli.EXIT_USAGE;
+        }
+        AgentNode agent;
+        try {
+            agent = AgentNode.start(loaded);
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("baton agent: cannot start node " + loaded.cluster().node() + ": "
+                    + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return BatonCli.EXIT_FAILURE;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "baton-shutdown"));
+        stopped.await();
+        return BatonCli.EXIT_OK;
+    }
+}

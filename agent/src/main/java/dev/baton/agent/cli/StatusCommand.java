@@ -1,0 +1,116 @@
+package dev.baton.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code baton status [--api URL] [--json]}: what a node knows: leader, term, each service's active instance. */
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = "Shows a node's view: leader, term, and each service's active instance with every node's"
+                + " verdict. Reads the node's status endpoint (api.listen).")
+final class StatusCommand implements Callable<Integer> {
+    static final String DEFAULT_API = "http://127.0.0.1:7480";
+
+    @Option(names = "--api", paramLabel = "URL", defaultValue = DEFAULT_API,
+            description = "The node's API address (default: ${DEFAULT-VALUE}).")
+    String api;
+
+    @Option(names = "--json", description = "Print the raw JSON document.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String base = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
+        if (!base.startsWith("http://") && !base.startsWith("https://")) base = "http://" + base;
+        String body;
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/status"))
+                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                err.println("baton status: " + base + "/v1/status answered HTTP " + response.statusCode());
+                err.flush();
+                return BatonCli.EXIT_FAILURE;
+            }
+            body = response.body();
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("baton status: cannot reach " + base + ": " + e.getMessage());
+            err.flush();
+            return BatonCli.EXIT_FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return BatonCli.EXIT_FAILURE;
+        }
+        if (json) {
+            out.println(body);
+            out.flush();
+            return BatonCli.EXIT_OK;
+        }
+        try {
+            print(new ObjectMapper().readTree(body), out);
+        } catch (IOException e) {
+            err.println("baton status: the node's answer is not JSON: " + e.getMessage());
+            err.flush();
+            return BatonCli.EXIT_FAILURE;
+        }
+        out.flush();
+        return BatonCli.EXIT_OK;
+    }
+
+    private static void print(JsonNode s, PrintWriter out) {
+        int leader = s.path("leader").asInt();
+        out.printf("cluster %s, node %d: %s, term %d, leader %s, %s%n", s.path("cluster").asText(),
+                s.path("node").asInt(), s.path("role").asText(), s.path("term").asLong(),
+                leader == 0 ? "none" : "node " + leader, s.path("current").asBoolean() ? "current" : "NOT current");
+        for (JsonNode p : s.path("peers")) {
+            out.printf("  peer %d%s: %s%n", p.path("id").asInt(), p.path("witness").asBoolean() ? " (witness)" : "",
+                    p.path("reachable").asBoolean() ? "reachable, last contact " + p.path("last_contact_ms").asLong() + " ms ago"
+                            : "unreachable");
+        }
+        for (JsonNode svc : s.path("services")) {
+            out.printf("service %s (%s): active %s%s%n", svc.path("name").asText(), svc.path("fqdn").asText(),
+                    svc.path("active").isNull() ? "none" : svc.path("active").asText(),
+                    svc.path("address").isNull() ? "" : " (" + svc.path("address").asText() + ")");
+            if (svc.has("reason")) {
+                out.printf("  decided in term %d at %s: %s%n", svc.path("decided_term").asLong(),
+                        svc.path("decided_at").asText(), svc.path("reason").asText());
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = svc.path("verdicts").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                out.printf("  node %s saw: %s%n", e.getKey(), states(e.getValue()));
+            }
+            out.printf("  this node sees: %s%n", states(svc.path("local_checks")));
+        }
+    }
+
+    private static String states(JsonNode byInstance) {
+        StringBuilder sb = new StringBuilder();
+        for (Iterator<Map.Entry<String, JsonNode>> it = byInstance.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(e.getKey()).append(' ').append(e.getValue().asText());
+        }
+        return sb.toString();
+    }
+}

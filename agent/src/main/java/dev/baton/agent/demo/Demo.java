@@ -1,0 +1,332 @@
+package dev.baton.agent.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code baton demo}: three Baton nodes (the third a witness) as real processes on loopback, two instances
+ * of a web service (127.0.0.1 and 127.0.0.2), and a client that resolves the service through the nodes' DNS
+ * every 50 ms. It kills the primary and shows the failover as a timeline, brings it back and shows the
+ * failback after the hold-down, kills the leader node and shows that DNS kept answering, then prints a
+ * summary. Exit 0 when every step behaved as it must.
+ */
+public final class Demo {
+    static final String ZONE = "demo.baton.test.";
+    static final String NAME = "web." + ZONE;
+    static final long POLL_MILLIS = 20;
+
+    private final PrintStream out;
+    private final List<String> problems = new ArrayList<>();
+    private final Map<String, Long> served = new ConcurrentHashMap<>();
+    private volatile long phaseStart;
+
+    public Demo(PrintStream out) {
+        this.out = out;
+    }
+
+    public int run() throws Exception {
+        Path dir = Files.createTempDirectory("baton-demo");
+        int backendPort = freePort();
+        DemoBackend a = new DemoBackend("a", new InetSocketAddress("127.0.0.1", backendPort));
+        DemoBackend b = new DemoBackend("b", new InetSocketAddress("127.0.0.2", backendPort));
+        List<DemoNode> nodes = writeCluster(dir, backendPort);
+        DemoClient client = null;
+        try {
+            a.start();
+            b.start();
+            out.printf("Baton demo: 3 nodes (node 3 is a witness), service %s with instances a (127.0.0.1) and b"
+                    + " (127.0.0.2), checked every 100 ms, fall 2, failback after 2 s.%nFiles and node logs: %s%n%n", NAME, dir);
+            for (DemoNode n : nodes) n.start();
+            long started = System.nanoTime();
+            if (!await(Duration.ofSeconds(60), () -> nodes.stream().allMatch(n -> "127.0.0.1".equals(dnsAnswer(n))))) {
+                problems.add("the cluster did not start answering within 60 s (see the node logs)");
+                return report(nodes, null);
+            }
+            JsonNode first = leaderStatus(nodes).orElseThrow();
+            out.printf("Cluster up after %d ms: node %d leads (term %d); every node answers %s -> a (127.0.0.1).%n",
+                    ms(System.nanoTime() - started), first.path("node").asInt(), first.path("term").asLong(), NAME);
+
+            List<DnsProbe> resolvers = new ArrayList<>();
+            for (DemoNode n : nodes) resolvers.add(probe(n));
+            client = new DemoClient(resolvers, backendPort, (instance, at) -> served.putIfAbsent(instance + "@" + phaseStart, at));
+            client.start();
+            Thread.sleep(1000);
+            out.printf("Client: resolving %s through the nodes' DNS and calling the instance every %d ms.%n%n",
+                    NAME, DemoClient.PERIOD_MILLIS);
+
+            failover(nodes, a, client);
+            failback(nodes, a, client);
+            leaderKilled(nodes, client);
+            return report(nodes, client);
+        } finally {
+            if (client != null) client.close();
+            for (DemoNode n : nodes) n.close();
+            a.close();
+            b.close();
+        }
+    }
+
+    private void failover(List<DemoNode> nodes, DemoBackend a, DemoClient client) {
+        out.println("== 1. The primary (a) dies ==");
+        long failedBefore = client.failed.get();
+        Timeline t = startPhase();
+        a.stop();
+        t.mark("instance a killed");
+        boolean done = watch(t, nodes, Duration.ofSeconds(15), "a", "down", "127.0.0.2", "b");
+        t.print(out);
+        long failed = client.failed.get() - failedBefore;
+        out.printf("   failed requests: %d%n%n", failed);
+        if (!done) problems.add("failover to b did not complete within 15 s");
+        if (failed > 0) problems.add(failed + " client requests failed during the failover");
+    }
+
+    private void failback(List<DemoNode> nodes, DemoBackend a, DemoClient client) throws IOException {
+        out.println("== 2. The primary comes back (failback: after 2s) ==");
+        long failedBefore = client.failed.get();
+        Timeline t = startPhase();
+        a.start();
+        t.mark("instance a restarted");
+        boolean done = watch(t, nodes, Duration.ofSeconds(20), "a", "up", "127.0.0.1", "a");
+        t.print(out);
+        long failed = client.failed.get() - failedBefore;
+        out.printf("   failed requests: %d%n%n", failed);
+        if (!done) problems.add("failback to a did not complete within 20 s");
+        if (failed > 0) problems.add(failed + " client requests failed during the failback");
+    }
+
+    private void leaderKilled(List<DemoNode> nodes, DemoClient client) throws IOException {
+        out.println("== 3. The leader node dies (kill -9) ==");
+        Optional<JsonNode> leaderStatus = leaderStatus(nodes);
+        if (leaderStatus.isEmpty()) {
+            problems.add("no leader to kill");
+            return;
+        }
+        int leaderId = leaderStatus.get().path("node").asInt();
+        long oldTerm = leaderStatus.get().path("term").asLong();
+        DemoNode leader = nodes.get(leaderId - 1);
+        List<DemoNode> survivors = nodes.stream().filter(n -> n != leader).toList();
+        List<DnsProbe> probes = new ArrayList<>();
+        for (DemoNode n : survivors) probes.add(probe(n));
+        long failedBefore = client.failed.get();
+        Timeline t = startPhase();
+        leader.kill();
+        t.mark("node " + leaderId + " (leader, term " + oldTerm + ") killed");
+        int queries = 0;
+        Map<String, Integer> unexpected = new LinkedHashMap<>();
+        long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        while (System.nanoTime() < end) {
+            for (int i = 0; i < survivors.size(); i++) {
+                String answer = probes.get(i).ask();
+                queries++;
+                if (!"127.0.0.1".equals(answer)) unexpected.merge("node " + survivors.get(i).id + ": " + answer, 1, Integer::sum);
+            }
+            for (DemoNode n : survivors) {
+                n.status().ifPresent(s -> {
+                    if (s.path("leading").asBoolean()) {
+                        t.mark("node " + n.id + " leads (term " + s.path("term").asLong() + ")");
+                    }
+                });
+            }
+            sleep(POLL_MILLIS);
+        }
+        t.print(out);
+        long failed = client.failed.get() - failedBefore;
+        out.printf("   DNS queries to the surviving nodes during the 4 s after the kill: %d, answered a (127.0.0.1): %d%s%n",
+                queries, queries - unexpected.values().stream().mapToInt(Integer::intValue).sum(),
+                unexpected.isEmpty() ? " (all of them)" : "; others: " + unexpected);
+        out.printf("   failed requests: %d%n%n", failed);
+        if (!unexpected.isEmpty()) problems.add("DNS answers changed or went missing after the leader died: " + unexpected);
+        if (failed > 0) problems.add(failed + " client requests failed after the leader died");
+        if (!t.has("leads")) problems.add("no new leader within 4 s of killing the leader");
+    }
+
+    /**
+     * Polls every node until each has seen {@code instance} {@code state} in its own checks, applied a decision
+     * for {@code expectActive}, and answers {@code expectAddress}, and the client has been served by it.
+     */
+    private boolean watch(Timeline t, List<DemoNode> nodes, Duration limit, String instance, String state,
+                          String expectAddress, String expectActive) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < end) {
+            boolean all = true;
+            for (DemoNode n : nodes) {
+                if (!n.alive()) continue;
+                Optional<JsonNode> s = n.status();
+                if (s.isPresent()) {
+                    JsonNode svc = s.get().path("services").path(0);
+                    if (state.equals(svc.path("local_checks").path(instance).asText())) {
+                        t.mark("node " + n.id + ": its check sees " + instance + " " + state);
+                    }
+                    if (expectActive.equals(svc.path("active").asText())) {
+                        String who = s.get().path("leading").asBoolean() ? " (leader)" : "";
+                        t.mark("node " + n.id + ": decision applied: web -> " + expectActive + " (term "
+                                + svc.path("decided_term").asLong() + ")" + who + ": " + svc.path("reason").asText());
+                    }
+                }
+                String answer = dnsAnswer(n);
+                if (expectAddress.equals(answer)) t.mark("node " + n.id + ": DNS answers " + expectActive + " (" + answer + ")");
+                else all = false;
+            }
+            Long servedAt = served.get(expectActive + "@" + phaseStart);
+            if (servedAt != null) t.at(servedAt, "client: first request served by " + expectActive);
+            if (all && servedAt != null) return true;
+            sleep(POLL_MILLIS);
+        }
+        return false;
+    }
+
+    private int report(List<DemoNode> nodes, DemoClient client) {
+        out.println("== Summary ==");
+        if (client != null) {
+            out.printf("client requests: %d, served: %d, needed a retry: %d, failed: %d%n", client.requests.get(),
+                    client.requests.get() - client.failed.get(), client.retried.get(), client.failed.get());
+        }
+        if (problems.isEmpty()) {
+            out.println("Every step behaved as it must: one instance in use at a time, failover and failback by the"
+                    + " cluster's verdict, DNS answers unbroken when the leader died.");
+            return 0;
+        }
+        for (String p : problems) out.println("PROBLEM: " + p);
+        return 1;
+    }
+
+    private Timeline startPhase() {
+        Timeline t = new Timeline();
+        phaseStart = t.start;
+        return t;
+    }
+
+    private List<DemoNode> writeCluster(Path dir, int backendPort) throws IOException {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Files.writeString(dir.resolve("cluster.key"), HexFormat.of().formatHex(key) + "\n");
+        int[] clusterPorts = {freePort(), freePort(), freePort()};
+        List<DemoNode> nodes = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            int api = freePort();
+            int dns = freePort();
+            Path config = dir.resolve("node" + id + ".yaml");
+            Files.writeString(config, String.format("""
+                    cluster:
+                      name: demo
+                      node: %d
+                      members:
+                        - {id: 1, address: 127.0.0.1:%d}
+                        - {id: 2, address: 127.0.0.1:%d}
+                        - {id: 3, address: 127.0.0.1:%d, witness: true}
+                      key_file: cluster.key
+                      data_dir: data/node%d
+                    api:
+                      listen: 127.0.0.1:%d
+                    dns:
+                      listen: [127.0.0.1:%d]
+                      zone: %s
+                      ttl: 1s
+                    services:
+                      - name: web
+                        policy: failover
+                        failback: after 2s
+                        vantage: quorum
+                        when_none_healthy: keep_last
+                        check: {http: "http://{address}:%d/health", interval: 100ms, timeout: 80ms, rise: 2, fall: 2}
+                        instances:
+                          - {name: a, address: 127.0.0.1, priority: 1}
+                          - {name: b, address: 127.0.0.2, priority: 2}
+                    """, id, clusterPorts[0], clusterPorts[1], clusterPorts[2], id, api, dns, ZONE, backendPort));
+            nodes.add(new DemoNode(id, api, dns, config, dir.resolve("node" + id + ".log")));
+        }
+        return nodes;
+    }
+
+    private static Optional<JsonNode> leaderStatus(List<DemoNode> nodes) {
+        for (DemoNode n : nodes) {
+            Optional<JsonNode> s = n.status();
+            if (s.isPresent() && s.get().path("leading").asBoolean()) return s;
+        }
+        return Optional.empty();
+    }
+
+    private final Map<Integer, DnsProbe> probes = new ConcurrentHashMap<>();
+
+    private String dnsAnswer(DemoNode n) {
+        if (!n.alive()) return "dead";
+        return probes.computeIfAbsent(n.id, id -> {
+            try {
+                return probe(n);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).ask();
+    }
+
+    private static DnsProbe probe(DemoNode n) throws IOException {
+        return new DnsProbe(new InetSocketAddress(InetAddress.getLoopbackAddress(), n.dnsPort), NAME, Duration.ofMillis(200));
+    }
+
+    private static boolean await(Duration limit, java.util.function.BooleanSupplier condition) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) return true;
+            sleep(100);
+        }
+        return false;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    /** Events of one phase, in milliseconds since it began; each event is recorded the first time it is seen. */
+    static final class Timeline {
+        final long start = System.nanoTime();
+        private final Map<String, Long> events = new LinkedHashMap<>();
+
+        /** Records {@code event} now, unless it was already recorded. */
+        void mark(String event) {
+            at(System.nanoTime(), event);
+        }
+
+        void at(long nanos, String event) {
+            events.putIfAbsent(event, nanos);
+        }
+
+        boolean has(String word) {
+            return events.keySet().stream().anyMatch(e -> e.contains(word));
+        }
+
+        void print(PrintStream out) {
+            events.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e ->
+                    out.printf("   %+6d ms  %s%n", ms(e.getValue() - start), e.getKey()));
+        }
+    }
+}

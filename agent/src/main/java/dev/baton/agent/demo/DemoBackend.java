@@ -1,0 +1,62 @@
+package dev.baton.agent.demo;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** One instance of the demo's service: answers {@code /} with its name and {@code /health} with 200. */
+final class DemoBackend implements AutoCloseable {
+    private final String name;
+    private final InetSocketAddress address;
+    private HttpServer server;
+    private ExecutorService executor;
+
+    DemoBackend(String name, InetSocketAddress address) {
+        this.name = name;
+        this.address = address;
+    }
+
+    synchronized void start() throws IOException {
+        if (server != null) return;
+        server = HttpServer.create(address, 64);
+        executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "demo-backend-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                byte[] body = (exchange.getRequestURI().getPath().equals("/health") ? "ok" : name)
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        });
+        server.start();
+    }
+
+    /** Stops at once: connections are refused from now on, as when the instance dies. */
+    synchronized void stop() {
+        if (server == null) return;
+        server.stop(0);
+        executor.shutdownNow();
+        server = null;
+    }
+
+    String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

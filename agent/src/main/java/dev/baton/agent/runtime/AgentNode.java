@@ -1,0 +1,231 @@
+package dev.baton.agent.runtime;
+
+import dev.baton.agent.check.CheckRunner;
+import dev.baton.agent.check.InstanceHealth;
+import dev.baton.agent.check.InstanceKey;
+import dev.baton.agent.config.BatonConfig;
+import dev.baton.agent.config.HostPort;
+import dev.baton.agent.config.InstanceConfig;
+import dev.baton.agent.config.MemberConfig;
+import dev.baton.agent.config.ServiceConfig;
+import dev.baton.agent.decision.Decision;
+import dev.baton.agent.decision.DecisionState;
+import dev.baton.agent.dns.DnsServer;
+import dev.baton.election.ElectionConfig;
+import dev.baton.election.ElectionNode;
+import dev.baton.election.Member;
+import dev.baton.election.NodeStatus;
+import dev.baton.election.PeerStatus;
+import dev.baton.election.Timings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One running Baton node: the election member, this node's health checks and their reports to the leader,
+ * the leader's decisions, the replicated decision state, the embedded DNS server and the status endpoint.
+ *
+ * <p>Threads: the election's protocol and callback threads (decisions are applied on the callback thread),
+ * the check runner's threads, the DNS server's, the status server's, and one agent loop thread that sends
+ * reports and, on the leader, decides. {@link #close()} stops them all.
+ */
+public final class AgentNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentNode.class);
+    /** The agent loop's period: reports and decisions are also triggered at once by any change. */
+    static final long LOOP_MILLIS = 20;
+
+    private final BatonConfig config;
+    private final int self;
+    private final long currentWithinNanos;
+    private final ViewBook views = new ViewBook();
+    private final Replica replica;
+    private final Observations observations;
+    private final ScheduledExecutorService loop;
+    private final AtomicBoolean reportDue = new AtomicBoolean(true);
+    private final long startedMillis = millis();
+    private ElectionNode node;
+    private DnsServer dns;
+    private StatusServer api;
+    private CheckRunner checks;
+    private DecisionMaker decisions;
+    private long lastReportMillis;
+
+    private AgentNode(BatonConfig config) {
+        this.config = config;
+        this.self = config.cluster().node();
+        Timings timings = Timings.DEFAULTS;
+        this.currentWithinNanos = timings.promiseNanos();
+        this.replica = new Replica(self, new AnswerTables(config), views, AgentNode::millis);
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "baton-agent-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+        this.observations = new Observations(() -> {
+            reportDue.set(true);
+            loop.execute(this::step);
+        });
+    }
+
+    /** Starts every part; throws (having stopped what it started) if a port cannot be bound or storage fails. */
+    public static AgentNode start(BatonConfig config) {
+        AgentNode agent = new AgentNode(config);
+        try {
+            agent.startParts();
+            return agent;
+        } catch (RuntimeException | IOException e) {
+            agent.close();
+            if (e instanceof IOException io) throw new UncheckedIOException(io.getMessage(), io);
+            throw (RuntimeException) e;
+        }
+    }
+
+    private void startParts() throws IOException {
+        List<Member> members = new ArrayList<>();
+        for (MemberConfig m : config.cluster().members()) {
+            members.add(new Member(m.id(), m.address().host(), m.address().port(), m.witness()));
+        }
+        ElectionConfig electionConfig = new ElectionConfig(config.cluster().name(), self, members, Timings.DEFAULTS);
+        node = ElectionNode.builder(electionConfig)
+                .dataDirectory(config.cluster().dataDir())
+                .clusterKey(config.cluster().key().bytes())
+                .listener(replica)
+                .start();
+        replica.attach(node);
+
+        List<InetSocketAddress> dnsListen = new ArrayList<>();
+        for (HostPort hp : config.dns().listen()) dnsListen.add(new InetSocketAddress(hp.host(), hp.port()));
+        dns = new DnsServer(dnsListen, replica::table, () -> node.isCurrent(currentWithinNanos),
+                config.dns().whenIsolated());
+        dns.start();
+
+        HostPort apiListen = config.api().listen();
+        api = new StatusServer(new InetSocketAddress(apiListen.host(), apiListen.port()), this::status);
+        api.start();
+
+        decisions = new DecisionMaker(config, node, replica, views, observations, AgentNode::millis,
+                Clock.systemUTC(), currentWithinNanos);
+        checks = new CheckRunner(observations);
+        for (ServiceConfig service : config.services()) {
+            for (InstanceConfig instance : service.instances()) {
+                observations.track(new InstanceKey(service.name(), instance.name()));
+                checks.add(service.name(), instance.name(), instance.check());
+            }
+        }
+        loop.scheduleWithFixedDelay(this::step, LOOP_MILLIS, LOOP_MILLIS, TimeUnit.MILLISECONDS);
+        LOG.info("node {} of cluster {} started: cluster port {}, DNS {}, API {}, {} services", self,
+                config.cluster().name(), config.cluster().self().address(), dns.boundAddresses(), api.address(),
+                config.services().size());
+    }
+
+    /** One turn of the agent loop: report this node's view to the leader, and decide if leading. */
+    private void step() {
+        try {
+            long now = millis();
+            NodeStatus status = node.status();
+            int leader = status.leaderId();
+            if (leader != 0 && leader != self
+                    && (reportDue.getAndSet(false) || now - lastReportMillis >= Observations.REPORT_INTERVAL_MILLIS)) {
+                node.send(leader, observations.report(self).encode());
+                lastReportMillis = now;
+            }
+            decisions.run();
+        } catch (RuntimeException e) {
+            LOG.error("agent loop failed; continuing", e);
+        }
+    }
+
+    /** The status document served at {@code /v1/status}. */
+    public Map<String, Object> status() {
+        NodeStatus s = node.status();
+        DecisionState.View view = replica.view();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("cluster", config.cluster().name());
+        out.put("node", self);
+        out.put("role", s.role().name().toLowerCase());
+        out.put("leading", node.isLeader());
+        out.put("term", s.term());
+        out.put("leader", s.leaderId());
+        out.put("commit_index", s.commitIndex());
+        out.put("applied_index", view.appliedIndex());
+        out.put("current", node.isCurrent(currentWithinNanos));
+        out.put("uptime_ms", millis() - startedMillis);
+        List<Map<String, Object>> peers = new ArrayList<>();
+        for (PeerStatus p : s.peers()) {
+            Map<String, Object> peer = new LinkedHashMap<>();
+            peer.put("id", p.id());
+            peer.put("witness", p.witness());
+            peer.put("reachable", p.reachable());
+            peer.put("last_contact_ms", p.lastContactAgoNanos() < 0 ? null : p.lastContactAgoNanos() / 1_000_000);
+            peers.add(peer);
+        }
+        out.put("peers", peers);
+        Map<InstanceKey, InstanceHealth> local = observations.snapshot();
+        List<Map<String, Object>> services = new ArrayList<>();
+        for (ServiceConfig service : config.services()) {
+            Map<String, Object> svc = new LinkedHashMap<>();
+            svc.put("name", service.name());
+            svc.put("fqdn", config.qualifiedName(service));
+            String active = view.active(service.name()).orElse(null);
+            svc.put("active", active);
+            svc.put("address", active == null ? null
+                    : service.instance(active).map(i -> i.address().text()).orElse(null));
+            Decision d = view.decision(service.name()).orElse(null);
+            if (d != null) {
+                svc.put("decided_term", d.term());
+                svc.put("decided_at", Instant.ofEpochMilli(d.decidedAtEpochMillis()).toString());
+                svc.put("reason", d.reason());
+                Map<String, Object> evidence = new LinkedHashMap<>();
+                d.evidence().forEach((nodeId, byInstance) -> {
+                    Map<String, String> states = new LinkedHashMap<>();
+                    byInstance.forEach((instance, health) -> states.put(instance, health.name().toLowerCase()));
+                    evidence.put(String.valueOf(nodeId), states);
+                });
+                svc.put("verdicts", evidence);
+            }
+            Map<String, String> mine = new LinkedHashMap<>();
+            for (InstanceConfig instance : service.instances()) {
+                InstanceHealth h = local.getOrDefault(new InstanceKey(service.name(), instance.name()), InstanceHealth.UNKNOWN);
+                mine.put(instance.name(), h.name().toLowerCase());
+            }
+            svc.put("local_checks", mine);
+            services.add(svc);
+        }
+        out.put("services", services);
+        return out;
+    }
+
+    public List<InetSocketAddress> dnsAddresses() {
+        return dns.boundAddresses();
+    }
+
+    public ElectionNode election() {
+        return node;
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        if (checks != null) checks.close();
+        if (api != null) api.close();
+        if (dns != null) dns.close();
+        if (node != null) node.close();
+    }
+
+    private static long millis() {
+        return System.nanoTime() / 1_000_000;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.baton.agent.runtime;
+
+import dev.baton.agent.check.InstanceKey;
+import dev.baton.agent.config.BatonConfig;
+import dev.baton.agent.config.InstanceConfig;
+import dev.baton.agent.config.ServiceConfig;
+import dev.baton.agent.decision.Decision;
+import dev.baton.agent.decision.DecisionCodec;
+import dev.baton.agent.decision.DecisionState;
+import dev.baton.agent.select.ActiveInstance;
+import dev.baton.agent.select.Overrides;
+import dev.baton.agent.select.Selection;
+import dev.baton.agent.select.SelectionInput;
+import dev.baton.agent.select.Selector;
+import dev.baton.agent.verdict.NodeView;
+import dev.baton.agent.verdict.QuorumVerdict;
+import dev.baton.agent.verdict.Verdict;
+import dev.baton.election.ElectionNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * The leader's loop: forms the verdict from every node's fresh view, runs each service's selection policy, and
+ * appends a decision when the selection changes. Only acts while {@link ElectionNode#isLeader()} and while its
+ * own copy of the decisions is current, and stamps every decision with its term (the fencing token). One
+ * decision per service is in flight at a time. Called from the agent's single loop thread.
+ */
+final class DecisionMaker {
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionMaker.class);
+
+    private final BatonConfig config;
+    private final ElectionNode node;
+    private final Replica replica;
+    private final ViewBook views;
+    private final Observations own;
+    private final QuorumVerdict quorum;
+    private final LongSupplier monotonicMillis;
+    private final Clock wallClock;
+    private final long currentWithinNanos;
+    private final Map<String, CompletableFuture<Long>> inFlight = new HashMap<>();
+    private final Map<InstanceKey, Long> upSince = new HashMap<>();
+    private final Map<String, Long> activeSince = new HashMap<>();
+    private long term = -1;
+
+    DecisionMaker(BatonConfig config, ElectionNode node, Replica replica, ViewBook views, Observations own,
+                  LongSupplier monotonicMillis, Clock wallClock, long currentWithinNanos) {
+        this.config = config;
+        this.node = node;
+        this.replica = replica;
+        this.views = views;
+        this.own = own;
+        this.quorum = new QuorumVerdict(config.cluster().members().size(), Observations.STALE_AFTER_MILLIS);
+        this.monotonicMillis = monotonicMillis;
+        this.wallClock = wallClock;
+        this.currentWithinNanos = currentWithinNanos;
+    }
+
+    void run() {
+        long leading = node.leadingTerm();
+        if (leading < 0) {
+            if (term != -1) {
+                inFlight.clear();
+                upSince.clear();
+                activeSince.clear();
+                term = -1;
+            }
+            return;
+        }
+        if (leading != term) {
+            // A new leadership: what we knew of "continuously up" came from another vantage of time.
+            term = leading;
+            upSince.clear();
+            activeSince.clear();
+            inFlight.clear();
+        }
+        // Decide only from a current copy of the decisions: a new leader first delivers all it recovered.
+        if (!node.isCurrent(currentWithinNanos)) return;
+        long now = monotonicMillis.getAsLong();
+        int self = config.cluster().node();
+        List<NodeView> all = views.with(new NodeView(self, now, own.snapshot()));
+        DecisionState.View state = replica.view();
+        for (ServiceConfig service : config.services()) {
+            Map<String, Verdict> verdicts = quorum.verdicts(service, self, all, now);
+            Map<String, Long> since = new HashMap<>();
+            for (InstanceConfig instance : service.instances()) {
+                InstanceKey key = new InstanceKey(service.name(), instance.name());
+                if (verdicts.get(instance.name()).health() == dev.baton.agent.check.InstanceHealth.UP) {
+                    since.put(instance.name(), upSince.computeIfAbsent(key, k -> now));
+                } else {
+                    upSince.remove(key);
+                }
+            }
+            CompletableFuture<Long> pending = inFlight.get(service.name());
+            if (pending != null && !pending.isDone()) continue;
+            Optional<String> current = state.active(service.name());
+            Optional<ActiveInstance> active = current.map(
+                    name -> new ActiveInstance(name, activeSince.computeIfAbsent(service.name(), s -> now)));
+            Selection selection = Selector.select(new SelectionInput(service, active, verdicts, since,
+                    Overrides.NONE, now));
+            if (!selection.changed()) continue;
+            Decision decision = new Decision(service.name(), selection.instance().orElse(null), term,
+                    selection.reason(), wallClock.millis(), quorum.evidence(service.name(), self, all, now));
+            LOG.info("deciding {} -> {} (term {}): {}", service.name(), selection.instance().orElse("none"), term,
+                    selection.reason());
+            activeSince.remove(service.name());
+            inFlight.put(service.name(), node.append(DecisionCodec.encode(decision)).whenComplete((index, error) -> {
+                if (error != null) LOG.warn("decision for {} not committed: {}", service.name(), error.getMessage());
+            }));
+        }
+    }
+}

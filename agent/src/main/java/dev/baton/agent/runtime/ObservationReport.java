@@ -1,0 +1,83 @@
+package dev.baton.agent.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.agent.check.InstanceHealth;
+import dev.baton.agent.check.InstanceKey;
+
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one node currently sees of every instance, sent to the leader over the cluster transport when it
+ * changes and every {@link Observations#REPORT_INTERVAL_MILLIS}, so the leader can tell a silent node from a
+ * node whose view did not change. Encoded as a small JSON object: {@code {"v":1,"node":2,"seq":7,
+ * "health":{"db/a":"up"}}}.
+ */
+public record ObservationReport(int node, long seq, Map<InstanceKey, InstanceHealth> health) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int VERSION = 1;
+    /** Reports are small; a bigger payload is not ours. */
+    private static final int MAX_BYTES = 1 << 20;
+
+    public ObservationReport {
+        health = Map.copyOf(health);
+    }
+
+    public byte[] encode() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("v", VERSION);
+        root.put("type", "observations");
+        root.put("node", node);
+        root.put("seq", seq);
+        ObjectNode h = root.putObject("health");
+        health.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> h.put(e.getKey().service() + "/" + e.getKey().instance(), e.getValue().name().toLowerCase()));
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a report", e);
+        }
+    }
+
+    /** Decodes a report; throws {@link IllegalArgumentException} naming what is wrong. */
+    public static ObservationReport decode(byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes");
+        if (bytes.length > MAX_BYTES) throw new IllegalArgumentException("report of " + bytes.length + " bytes is too large");
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("report is not JSON: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) throw new IllegalArgumentException("report is not a JSON object");
+        if (root.path("v").asInt(-1) != VERSION) throw new IllegalArgumentException("unknown report version " + root.path("v"));
+        if (!"observations".equals(root.path("type").asText())) throw new IllegalArgumentException("not an observation report");
+        if (!root.path("node").canConvertToInt() || !root.path("seq").isIntegralNumber()) {
+            throw new IllegalArgumentException("report lacks node or seq");
+        }
+        JsonNode h = root.path("health");
+        if (!h.isObject()) throw new IllegalArgumentException("report lacks a health object");
+        Map<InstanceKey, InstanceHealth> health = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            int slash = e.getKey().indexOf('/');
+            if (slash <= 0 || slash == e.getKey().length() - 1) {
+                throw new IllegalArgumentException("bad instance key " + e.getKey());
+            }
+            InstanceHealth state;
+            try {
+                state = InstanceHealth.valueOf(e.getValue().asText().toUpperCase());
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("bad health " + e.getValue() + " for " + e.getKey());
+            }
+            health.put(new InstanceKey(e.getKey().substring(0, slash), e.getKey().substring(slash + 1)), state);
+        }
+        return new ObservationReport(root.get("node").asInt(), root.get("seq").asLong(), health);
+    }
+}

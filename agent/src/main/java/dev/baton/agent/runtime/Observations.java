@@ -1,0 +1,51 @@
+package dev.baton.agent.runtime;
+
+import dev.baton.agent.check.HealthListener;
+import dev.baton.agent.check.InstanceHealth;
+import dev.baton.agent.check.InstanceKey;
+import dev.baton.agent.check.ProbeResult;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * This node's own view of every instance, fed by its check runner. Thread-safe: written by check threads,
+ * read by the agent's loop. {@code changed} is told (and must return quickly) after every change.
+ */
+final class Observations implements HealthListener {
+    /** A node re-sends its view this often even when nothing changed, so the leader sees it is alive. */
+    static final long REPORT_INTERVAL_MILLIS = 250;
+    /** A view not renewed within this long does not count in the verdict. */
+    static final long STALE_AFTER_MILLIS = 4 * REPORT_INTERVAL_MILLIS;
+
+    private final Map<InstanceKey, InstanceHealth> view = new ConcurrentHashMap<>();
+    private final Map<InstanceKey, ProbeResult> lastResults = new ConcurrentHashMap<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final Runnable changed;
+
+    Observations(Runnable changed) {
+        this.changed = changed;
+    }
+
+    void track(InstanceKey key) {
+        view.put(key, InstanceHealth.UNKNOWN);
+    }
+
+    @Override
+    public void onChange(String service, String instance, InstanceHealth newState, ProbeResult lastResult) {
+        InstanceKey key = new InstanceKey(service, instance);
+        view.put(key, newState);
+        lastResults.put(key, lastResult);
+        changed.run();
+    }
+
+    Map<InstanceKey, InstanceHealth> snapshot() {
+        return new TreeMap<>(view);
+    }
+
+    ObservationReport report(int node) {
+        return new ObservationReport(node, seq.incrementAndGet(), snapshot());
+    }
+}

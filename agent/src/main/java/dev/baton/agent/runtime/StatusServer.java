@@ -1,0 +1,76 @@
+package dev.baton.agent.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The read-only JSON status endpoint every node serves on {@code api.listen}: {@code GET /v1/status}. The JDK's
+ * HTTP server on two threads: it is for operators and {@code baton status}, not for load.
+ */
+final class StatusServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    StatusServer(InetSocketAddress listen, Supplier<Object> status) throws IOException {
+        server = HttpServer.create(listen, 16);
+        executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "baton-api");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/v1/status", exchange -> {
+            try (exchange) {
+                if (!"GET".equals(exchange.getRequestMethod())) {
+                    send(exchange, 405, "{\"error\":\"only GET is allowed\"}");
+                    return;
+                }
+                send(exchange, 200, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(status.get()));
+            } catch (RuntimeException e) {
+                LOG.warn("status request failed", e);
+            }
+        });
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                send(exchange, 404, "{\"error\":\"not found; try /v1/status\"}");
+            }
+        });
+    }
+
+    void start() {
+        server.start();
+    }
+
+    InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private static void send(HttpExchange exchange, int code, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
