@@ -42,6 +42,8 @@ public final class AnswerTable {
     private final Map<String, ServiceTarget> services;
     private final Map<Name, ZoneNode> nodes;
     private final Record negativeSoa;
+    /** Encoded answers for the fast path; a memo, so the table stays immutable in what it answers. */
+    private final ResponseCache responses;
 
     private AnswerTable(ZoneSettings zone, long serial, Map<String, ServiceTarget> services,
                         Map<Name, ZoneNode> nodes, Record negativeSoa) {
@@ -50,6 +52,7 @@ public final class AnswerTable {
         this.services = services;
         this.nodes = nodes;
         this.negativeSoa = negativeSoa;
+        this.responses = new ResponseCache(nodes.size());
     }
 
     /** A table with the apex records only: every service name is NXDOMAIN. */
@@ -162,6 +165,11 @@ public final class AnswerTable {
     /** The SOA for the authority section of negative answers, with the negative TTL (RFC 2308 §3). */
     Record negativeSoa() {
         return negativeSoa;
+    }
+
+    /** The encoded responses of this table, filled by {@link DnsAnswerer} as queries arrive. */
+    ResponseCache responses() {
+        return responses;
     }
 
     private static Name serviceName(String service, Name origin) {

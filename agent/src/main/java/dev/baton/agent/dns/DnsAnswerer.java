@@ -39,6 +39,9 @@ public final class DnsAnswerer {
     private static final int HEADER_QR = 0x8000;
     private static final int HEADER_RD = 0x0100;
     private static final int HEADER_CD = 0x0010;
+    /** RD and CD as bits of the second and third header bytes, for patching cached responses. */
+    private static final int RD_BYTE2 = HEADER_RD >>> 8;
+    private static final int CD_BYTE3 = HEADER_CD;
 
     private final Supplier<AnswerTable> tables;
     private final Currentness currentness;
@@ -78,6 +81,89 @@ public final class DnsAnswerer {
 
     /** Answers a parsed query. Never throws. */
     public DnsReply answer(Message query) {
+        return answer(query, tables, whenIsolated, currentness);
+    }
+
+    /**
+     * Answers the message in {@code wire[offset, offset+length)} and writes the response, encoded for
+     * {@code transport}, into {@code out} from {@code outOffset}: byte for byte what
+     * {@code answer(wire, offset, length).toWire(transport)} gives. A {@linkplain PlainQuery plain query} is
+     * answered from the table's {@link ResponseCache} without dnsjava and without allocating; the first such
+     * query for a question, and everything else, takes the full path. Never throws for any content.
+     *
+     * @param out room for {@link DnsReply#MAX_TCP_BYTES} bytes from {@code outOffset} over TCP, for
+     *            {@link #MAX_UDP_PAYLOAD} over UDP
+     * @return the outcome, read with {@link WireOutcome}; its length is 0 when nothing is to be sent
+     */
+    int answerInto(byte[] wire, int offset, int length, DnsTransport transport, byte[] out, int outOffset) {
+        Objects.checkFromIndexSize(offset, length, wire.length);
+        long plain = PlainQuery.parse(wire, offset, length);
+        AnswerTable table = plain == PlainQuery.NOT_PLAIN ? null : tables.get();
+        if (table != null) {
+            int nameOffset = offset + PlainQuery.QNAME_OFFSET;
+            int nameLength = PlainQuery.nameLength(plain);
+            int qtype = PlainQuery.qtype(plain);
+            int edns = PlainQuery.edns(plain);
+            int hash = ResponseCache.hash(wire, nameOffset, nameLength, qtype, edns);
+            ResponseCache cache = table.responses();
+            ResponseCache.Entry entry = cache.find(wire, nameOffset, nameLength, qtype, edns, hash);
+            if (entry == null) {
+                entry = encode(wire, offset, length, table, nameOffset, nameLength, qtype, edns, hash);
+                if (entry != null) cache.offer(entry);
+            }
+            if (entry != null) {
+                // Same gate as the full path: only answers that depend on decisions consult currentness.
+                boolean isolated = entry.servfail() != null && whenIsolated == WhenIsolated.SERVFAIL
+                        && !currentness.isCurrent();
+                byte[] cached = isolated ? entry.servfail() : entry.answer();
+                int limit = transport == DnsTransport.UDP ? PlainQuery.udpLimit(plain) : DnsReply.MAX_TCP_BYTES;
+                if (cached.length <= limit) { // else the full path drops RRsets and sets TC
+                    System.arraycopy(cached, 0, out, outOffset, cached.length);
+                    out[outOffset] = wire[offset]; // ID
+                    out[outOffset + 1] = wire[offset + 1];
+                    out[outOffset + 2] = (byte) (cached[2] & ~RD_BYTE2 | wire[offset + 2] & RD_BYTE2);
+                    out[outOffset + 3] = (byte) (cached[3] & ~CD_BYTE3 | wire[offset + 3] & CD_BYTE3);
+                    // The question is echoed exactly as asked (0x20 mixed case); names later in the response
+                    // that point to it by compression follow its case, as they would from dnsjava.
+                    System.arraycopy(wire, nameOffset, out, outOffset + PlainQuery.QNAME_OFFSET, nameLength);
+                    return WireOutcome.of(cached.length, isolated ? entry.servfailRcode() : entry.answerRcode(), false);
+                }
+            }
+        }
+        DnsReply reply = answer(wire, offset, length);
+        if (reply.response().isEmpty()) return WireOutcome.of(0, 0, reply.malformed());
+        byte[] bytes = reply.toWire(transport);
+        System.arraycopy(bytes, 0, out, outOffset, bytes.length);
+        return WireOutcome.of(bytes.length, reply.rcode(), reply.malformed());
+    }
+
+    /**
+     * The cache entry for a plain query, from the full path: the answer as if current, and, when the full path
+     * consults currentness for it, the SERVFAIL given while not current. Null when the full path does not
+     * answer it normally (then it is never cached).
+     */
+    private static ResponseCache.Entry encode(byte[] wire, int offset, int length, AnswerTable table,
+                                              int nameOffset, int nameLength, int qtype, int edns, int hash) {
+        Message query;
+        try {
+            query = new Message(ByteBuffer.wrap(wire, offset, length));
+        } catch (Exception e) {
+            return null;
+        }
+        Supplier<AnswerTable> snapshot = () -> table;
+        DnsReply current = answer(query, snapshot, WhenIsolated.SERVE_LAST, Currentness.ALWAYS);
+        if (current.malformed() || current.response().isEmpty()) return null;
+        GateProbe probe = new GateProbe();
+        DnsReply isolated = answer(query, snapshot, WhenIsolated.SERVFAIL, probe);
+        int rcode = current.rcode();
+        return new ResponseCache.Entry(ResponseCache.lowerName(wire, nameOffset, nameLength), qtype, edns, hash,
+                current.toWire(DnsTransport.TCP), rcode,
+                probe.asked ? isolated.toWire(DnsTransport.TCP) : null, probe.asked ? isolated.rcode() : -1,
+                rcode == Rcode.NOERROR);
+    }
+
+    private static DnsReply answer(Message query, Supplier<AnswerTable> tables, WhenIsolated whenIsolated,
+                                   Currentness currentness) {
         Header qh = query.getHeader();
         if (qh.getFlag(Flags.QR)) return DnsReply.DROPPED_MALFORMED;
         int opcode = qh.getOpcode();
@@ -188,6 +274,17 @@ public final class DnsAnswerer {
             response.addRecord(new OPTRecord(MAX_UDP_PAYLOAD, rcode >>> 4, 0, doFlag), Section.ADDITIONAL);
         }
         return new DnsReply(Optional.of(response), malformed, maxUdp);
+    }
+
+    /** Currentness that says "not current" and remembers whether it was asked. */
+    private static final class GateProbe implements Currentness {
+        boolean asked;
+
+        @Override
+        public boolean isCurrent() {
+            asked = true;
+            return false;
+        }
     }
 
     private static int countOpt(Message query) {

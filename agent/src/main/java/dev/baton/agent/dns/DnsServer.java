@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@link DnsAnswerer}. Only the I/O lives here.
  *
  * <ul>
- *   <li>UDP: {@code udpThreadsPerSocket} threads per socket, each receiving into its own reusable buffer;
- *   responses are truncated to the client's limit with TC set.</li>
+ *   <li>UDP: {@code udpThreadsPerSocket} threads per socket, each with its own reusable receive and send
+ *   buffers, on a blocking {@link DatagramChannel}; the common query is answered from cached bytes without
+ *   allocating ({@link DnsAnswerer#answerInto}); responses are truncated to the client's limit with TC set.</li>
  *   <li>TCP (RFC 7766): 2-byte length framing, any number of queries per connection answered in order, an idle
  *   timeout, at most {@code maxTcpConnections} at once (the excess is closed at once).</li>
  *   <li>No packet can stop a receive loop: every failure is caught per message and counted.</li>
@@ -62,7 +67,7 @@ public final class DnsServer implements AutoCloseable {
     private final LongAdder tcpRejected = new LongAdder();
     private final LongAdder internalErrors = new LongAdder();
 
-    private final List<DatagramSocket> udpSockets = new ArrayList<>();
+    private final List<DatagramChannel> udpChannels = new ArrayList<>();
     private final List<ServerSocket> tcpSockets = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -114,8 +119,8 @@ public final class DnsServer implements AutoCloseable {
             close();
             throw e;
         }
-        for (int i = 0; i < udpSockets.size(); i++) {
-            DatagramSocket udp = udpSockets.get(i);
+        for (int i = 0; i < udpChannels.size(); i++) {
+            DatagramChannel udp = udpChannels.get(i);
             ServerSocket tcp = tcpSockets.get(i);
             String where = bound.get(i).toString();
             for (int t = 0; t < options.udpThreadsPerSocket(); t++) {
@@ -146,7 +151,7 @@ public final class DnsServer implements AutoCloseable {
             if (closed) return;
             closed = true;
         }
-        udpSockets.forEach(DatagramSocket::close);
+        udpChannels.forEach(DnsServer::closeQuietly);
         tcpSockets.forEach(DnsServer::closeQuietly);
         tcpConnections.forEach(DnsServer::closeQuietly);
         tcpExecutor.shutdownNow();
@@ -161,20 +166,22 @@ public final class DnsServer implements AutoCloseable {
     private void bind(InetSocketAddress address) throws IOException {
         int attempts = address.getPort() == 0 ? EPHEMERAL_BIND_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
-            DatagramSocket udp = new DatagramSocket(null);
+            DatagramChannel udp = DatagramChannel.open(address.getAddress() instanceof Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             ServerSocket tcp = new ServerSocket();
             try {
                 udp.bind(address);
                 // One port for both transports, so clients can retry over TCP after TC (RFC 7766 §5).
-                InetSocketAddress actual = new InetSocketAddress(address.getAddress(), udp.getLocalPort());
+                int port = ((InetSocketAddress) udp.getLocalAddress()).getPort();
+                InetSocketAddress actual = new InetSocketAddress(address.getAddress(), port);
                 tcp.setReuseAddress(true);
                 tcp.bind(actual, TCP_BACKLOG);
                 try {
-                    udp.setReceiveBufferSize(1 << 20);
-                } catch (SocketException ignored) {
+                    udp.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+                } catch (IOException | UnsupportedOperationException ignored) {
                     // best effort: the kernel may cap it
                 }
-                udpSockets.add(udp);
+                udpChannels.add(udp);
                 tcpSockets.add(tcp);
                 bound.add(actual);
                 return;
@@ -190,33 +197,43 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
-    private void receiveUdp(DatagramSocket socket) {
-        byte[] buffer = new byte[UDP_BUFFER_BYTES];
-        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+    private void receiveUdp(DatagramChannel channel) {
+        // Heap buffers: the JDK copies through a cached per-thread direct buffer, and the answerer reads arrays.
+        byte[] in = new byte[UDP_BUFFER_BYTES];
+        byte[] out = new byte[UDP_BUFFER_BYTES];
+        ByteBuffer inBuffer = ByteBuffer.wrap(in);
+        ByteBuffer outBuffer = ByteBuffer.wrap(out);
         while (!closed) {
-            packet.setData(buffer);
+            SocketAddress client;
+            inBuffer.clear();
             try {
-                socket.receive(packet);
+                client = channel.receive(inBuffer);
+            } catch (ClosedChannelException e) {
+                return;
             } catch (IOException e) {
-                if (closed || socket.isClosed()) return;
+                if (closed || !channel.isOpen()) return;
                 internalError("UDP receive", e);
                 continue;
             }
             try {
-                if (packet.getPort() == 0) { // cannot be answered
+                if (client == null || ((InetSocketAddress) client).getPort() == 0) { // cannot be answered
                     malformed.increment();
                     continue;
                 }
-                DnsReply reply = answerer.answer(buffer, 0, packet.getLength());
-                count(reply);
-                if (reply.response().isEmpty()) continue;
-                byte[] wire = reply.toWire(DnsTransport.UDP);
-                if (DnsReply.isTruncated(wire)) truncated.increment();
-                socket.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
+                int outcome = answerer.answerInto(in, 0, inBuffer.position(), DnsTransport.UDP, out, 0);
+                if (WireOutcome.malformed(outcome)) malformed.increment();
+                int length = WireOutcome.length(outcome);
+                if (length == 0) continue;
+                countResponse(WireOutcome.rcode(outcome));
+                if ((out[2] & 0x02) != 0) truncated.increment(); // TC
+                outBuffer.clear().limit(length);
+                channel.send(outBuffer, client);
+            } catch (ClosedChannelException e) {
+                return;
             } catch (IOException e) {
                 if (closed) return;
                 // e.g. ICMP-induced errors or an unroutable source: the client's problem, not ours
-                log.debug("UDP send to {} failed: {}", packet.getSocketAddress(), e.toString());
+                log.debug("UDP send to {} failed: {}", client, e.toString());
             } catch (RuntimeException | StackOverflowError e) {
                 internalError("UDP message", e);
             }
@@ -321,7 +338,13 @@ public final class DnsServer implements AutoCloseable {
     private void count(DnsReply reply) {
         if (reply.malformed()) malformed.increment();
         int rcode = reply.rcode();
-        if (rcode >= 0) responsesByRcode.computeIfAbsent(rcode, k -> new LongAdder()).increment();
+        if (rcode >= 0) countResponse(rcode);
+    }
+
+    private void countResponse(int rcode) {
+        LongAdder n = responsesByRcode.get(rcode);
+        if (n == null) n = responsesByRcode.computeIfAbsent(rcode, k -> new LongAdder());
+        n.increment();
     }
 
     private void internalError(String where, Throwable e) {
