@@ -40,6 +40,7 @@ public final class Demo {
         this.out = out;
     }
 
+    @SuppressWarnings("unchecked")
     public int run() throws Exception {
         Path dir = Files.createTempDirectory("baton-demo");
         int backendPort = freePort();
@@ -58,7 +59,12 @@ public final class Demo {
                 problems.add("the cluster did not start answering within 60 s (see the node logs)");
                 return report(nodes, null);
             }
-            JsonNode first = leaderStatus(nodes).orElseThrow();
+            Optional<JsonNode>[] leader = new Optional[]{Optional.empty()};
+            if (!await(Duration.ofSeconds(10), () -> (leader[0] = leaderStatus(nodes)).isPresent())) {
+                problems.add("no node reports leading although DNS answers (see the node logs)");
+                return report(nodes, null);
+            }
+            JsonNode first = leader[0].get();
             out.printf("Cluster up after %d ms: node %d leads (term %d); every node answers %s -> a (127.0.0.1).%n",
                     ms(System.nanoTime() - started), first.path("node").asInt(), first.path("term").asLong(), NAME);
 
