@@ -49,6 +49,7 @@ final class DecisionMaker {
     private final Map<InstanceKey, Long> upSince = new HashMap<>();
     private final Map<String, Long> activeSince = new HashMap<>();
     private long term = -1;
+    private long leadingSince;
 
     DecisionMaker(BatonConfig config, ElectionNode node, Replica replica, ViewBook views, Observations own,
                   LongSupplier monotonicMillis, Clock wallClock, long currentWithinNanos) {
@@ -61,6 +62,25 @@ final class DecisionMaker {
         this.monotonicMillis = monotonicMillis;
         this.wallClock = wallClock;
         this.currentWithinNanos = currentWithinNanos;
+    }
+
+    /**
+     * The very first decision of a service waits, for a short grace after this leadership began, while an
+     * instance of better priority than the one selected has no verdict yet: at a cold start checks finish at
+     * slightly different times, and picking the backup only to fail back later would move clients twice.
+     */
+    static final long INITIAL_GRACE_MILLIS = 3_000;
+
+    private boolean awaitingBetter(ServiceConfig service, Selection selection, Map<String, Verdict> verdicts, long now) {
+        if (selection.instance().isEmpty() || now - leadingSince >= INITIAL_GRACE_MILLIS) return false;
+        int chosen = service.instance(selection.instance().get()).map(InstanceConfig::priority).orElse(Integer.MAX_VALUE);
+        for (InstanceConfig instance : service.instances()) {
+            if (instance.priority() < chosen
+                    && verdicts.get(instance.name()).health() == dev.baton.agent.check.InstanceHealth.UNKNOWN) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void run() {
@@ -77,6 +97,7 @@ final class DecisionMaker {
         if (leading != term) {
             // A new leadership: what we knew of "continuously up" came from another vantage of time.
             term = leading;
+            leadingSince = monotonicMillis.getAsLong();
             upSince.clear();
             activeSince.clear();
             inFlight.clear();
@@ -106,6 +127,7 @@ final class DecisionMaker {
             Selection selection = Selector.select(new SelectionInput(service, active, verdicts, since,
                     Overrides.NONE, now));
             if (!selection.changed()) continue;
+            if (active.isEmpty() && awaitingBetter(service, selection, verdicts, now)) continue;
             Decision decision = new Decision(service.name(), selection.instance().orElse(null), term,
                     selection.reason(), wallClock.millis(), quorum.evidence(service.name(), self, all, now));
             LOG.info("deciding {} -> {} (term {}): {}", service.name(), selection.instance().orElse("none"), term,
