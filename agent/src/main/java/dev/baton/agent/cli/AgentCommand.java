@@ -1,9 +1,6 @@
 package dev.baton.agent.cli;
 
 import dev.baton.agent.config.BatonConfig;
-import dev.baton.agent.config.ConfigError;
-import dev.baton.agent.config.ConfigException;
-import dev.baton.agent.config.ConfigLoader;
 import dev.baton.agent.runtime.AgentNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,8 +8,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -34,15 +31,9 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        BatonConfig loaded;
-        try {
-            loaded = new ConfigLoader(parent.env()).load(config);
-        } catch (ConfigException e) {
-            PrintWriter err = spec.commandLine().getErr();
-            for (ConfigError error : e.errors()) err.println(error);
-            err.flush();
-            return BatonCli.EXIT_USAGE;
-        }
+        Optional<BatonConfig> valid = ConfigArgument.load(config, parent.env(), spec);
+        if (valid.isEmpty()) return BatonCli.EXIT_USAGE;
+        BatonConfig loaded = valid.get();
         AgentNode agent;
         try {
             agent = AgentNode.start(loaded);

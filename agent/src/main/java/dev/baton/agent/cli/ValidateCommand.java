@@ -1,11 +1,8 @@
 package dev.baton.agent.cli;
 
 import dev.baton.agent.config.BatonConfig;
-import dev.baton.agent.config.ConfigError;
-import dev.baton.agent.config.ConfigException;
-import dev.baton.agent.config.ConfigLoader;
-import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,18 +28,13 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            BatonConfig loaded = new ConfigLoader(parent.env()).load(config);
-            int services = loaded.services().size();
-            spec.commandLine().getOut().printf("config OK: cluster %s, node %d, %d service%s%n",
-                    loaded.cluster().name(), loaded.cluster().node(), services, services == 1 ? "" : "s");
-            spec.commandLine().getOut().flush();
-            return BatonCli.EXIT_OK;
-        } catch (ConfigException e) {
-            PrintWriter err = spec.commandLine().getErr();
-            for (ConfigError error : e.errors()) err.println(error);
-            err.flush();
-            return BatonCli.EXIT_USAGE;
-        }
+        Optional<BatonConfig> valid = ConfigArgument.load(config, parent.env(), spec);
+        if (valid.isEmpty()) return BatonCli.EXIT_USAGE;
+        BatonConfig loaded = valid.get();
+        int services = loaded.services().size();
+        spec.commandLine().getOut().printf("config OK: cluster %s, node %d, %d service%s%n",
+                loaded.cluster().name(), loaded.cluster().node(), services, services == 1 ? "" : "s");
+        spec.commandLine().getOut().flush();
+        return BatonCli.EXIT_OK;
     }
 }
