@@ -17,7 +17,11 @@ public interface ElectionListener {
     default void onLostLeadership(long term) {
     }
 
-    /** The leader this node follows changed; {@code leaderId} is 0 while none is known. */
+    /**
+     * The leader this node follows changed; {@code leaderId} is 0 while none is known. Followers learn of a new
+     * leader from its first message, a few milliseconds before it has committed its recovery and reported
+     * {@link #onGainedLeadership}: an append sent to it in between fails with {@link NotLeaderException}.
+     */
     default void onLeaderChanged(int leaderId, long term) {
     }
 
