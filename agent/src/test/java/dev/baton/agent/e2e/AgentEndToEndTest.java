@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,13 +57,13 @@ class AgentEndToEndTest {
     private static final List<String> HTTP_SERVICES = List.of("imm", "hold", "man");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
+    private Path dir;
 
     private AgentCluster cluster;
 
     @BeforeAll
-    void startCluster() throws IOException {
+    void startCluster(@TempDir Path tempDir) throws IOException {
+        dir = tempDir;
         cluster = AgentCluster.write(dir, AgentEndToEndTest::services);
         // Only a at first, so every service's first decision is a, whatever order the checks come up in.
         cluster.primary().start();
@@ -75,8 +76,17 @@ class AgentEndToEndTest {
     }
 
     @AfterAll
-    void stopCluster() {
-        if (cluster != null) cluster.close();
+    void stopCluster() throws IOException {
+        if (cluster == null) return;
+        cluster.close();
+        // The temporary directory goes away: keep the node logs for whoever reads a failure.
+        Path keep = Path.of("target", "e2e-logs", getClass().getSimpleName());
+        Files.createDirectories(keep);
+        for (DemoNode n : cluster.nodes()) {
+            if (Files.exists(n.logFile())) {
+                Files.copy(n.logFile(), keep.resolve(n.logFile().getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     private static String services(int node, int port, Path dir) {
@@ -274,7 +284,7 @@ class AgentEndToEndTest {
             sleep(2_000);
             assertThat(cluster.status(1).orElseThrow().path("current").asBoolean()).as("node 1 alone is current").isFalse();
             Map<String, Integer> aloneAnswers = alone.answers().getOrDefault(1, Map.of());
-            assertThat(aloneAnswers.keySet()).as("node 1's answers while alone").noneMatch(AgentEndToEndTest::isAddress);
+            assertThat(aloneAnswers.keySet()).as("node 1's answers while alone; first seen " + alone.firstSeen()).noneMatch(AgentEndToEndTest::isAddress);
 
             // A majority (1 and the witness 3): the last decision, b.
             watches.add(watch(3));
@@ -289,7 +299,7 @@ class AgentEndToEndTest {
         }
         for (AnswerWatch w : watches) {
             w.answers().forEach((node, answers) -> assertThat(answers.keySet())
-                    .as("man answers of node " + node + " since its restart")
+                    .as("man answers of node " + node + " since its restart; first seen " + w.firstSeen())
                     .contains(BACKUP)
                     .isSubsetOf(BACKUP, "SERVFAIL", "REFUSED", "timeout"));
         }

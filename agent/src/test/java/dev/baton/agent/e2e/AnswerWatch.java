@@ -18,6 +18,7 @@ final class AnswerWatch implements AutoCloseable {
     static final long MAX_MILLIS = 120_000;
 
     private final Map<Integer, Map<String, AtomicInteger>> seen = new ConcurrentHashMap<>();
+    private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
     private final AtomicInteger queries = new AtomicInteger();
     private final Thread thread;
     private volatile boolean running = true;
@@ -30,6 +31,7 @@ final class AnswerWatch implements AutoCloseable {
                 for (int i = 0; i < probes.size(); i++) {
                     String answer = probes.get(i).ask();
                     queries.incrementAndGet();
+                    firstSeen.putIfAbsent("node " + nodeIds.get(i) + " " + answer, System.currentTimeMillis());
                     seen.computeIfAbsent(nodeIds.get(i), k -> new ConcurrentHashMap<>())
                             .computeIfAbsent(answer, k -> new AtomicInteger()).incrementAndGet();
                 }
@@ -53,6 +55,13 @@ final class AnswerWatch implements AutoCloseable {
 
     int queries() {
         return queries.get();
+    }
+
+    /** "node N answer" -> when it was first answered, as an ISO instant: to read next to the node logs. */
+    String firstSeen() {
+        Map<String, String> out = new TreeMap<>();
+        firstSeen.forEach((k, v) -> out.put(k, java.time.Instant.ofEpochMilli(v).toString()));
+        return out.toString();
     }
 
     /** node id -> answer -> how many times, sorted. */
