@@ -273,6 +273,8 @@ class AgentEndToEndTest {
         awaitEveryNodeAnswers("man", BACKUP, SETTLE);
         awaitEveryNodeAnswers("imm", PRIMARY, SETTLE);
         for (DemoNode n : cluster.nodes()) n.kill();
+        Map<Integer, Long> logLinesBefore = new java.util.TreeMap<>();
+        for (DemoNode n : cluster.nodes()) logLinesBefore.put(n.id(), lineCount(n.logFile()));
 
         List<AnswerWatch> watches = new ArrayList<>();
         try {
@@ -305,6 +307,22 @@ class AgentEndToEndTest {
         }
         assertThat(decisions("man").values()).allSatisfy(d -> assertThat(d).startsWith("b "));
         awaitEveryNodeAnswers("imm", PRIMARY, SETTLE);
+        // Every service had an active instance before the restart: a leader deciding from the recovered state
+        // never finds "no active instance". Seeing it means it decided before it had replayed the log.
+        for (DemoNode n : cluster.nodes()) {
+            try (var lines = Files.lines(n.logFile())) {
+                assertThat(lines.skip(logLinesBefore.get(n.id())).filter(l -> l.contains("DecisionMaker - deciding"))
+                        .toList()).as("decisions node " + n.id() + " made after the restart")
+                        .noneMatch(l -> l.contains("no active instance"));
+            }
+        }
+    }
+
+    private static long lineCount(Path file) throws IOException {
+        if (!Files.exists(file)) return 0;
+        try (var lines = Files.lines(file)) {
+            return lines.count();
+        }
     }
 
     private AnswerWatch watch(int node) {
