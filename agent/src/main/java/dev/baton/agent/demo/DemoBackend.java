@@ -10,18 +10,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** One instance of the demo's service: answers {@code /} with its name and {@code /health} with 200. */
-final class DemoBackend implements AutoCloseable {
+public final class DemoBackend implements AutoCloseable {
     private final String name;
     private final InetSocketAddress address;
     private HttpServer server;
     private ExecutorService executor;
 
-    DemoBackend(String name, InetSocketAddress address) {
+    public DemoBackend(String name, InetSocketAddress address) {
         this.name = name;
         this.address = address;
     }
 
-    synchronized void start() throws IOException {
+    public synchronized void start() throws IOException {
         if (server != null) return;
         server = HttpServer.create(address, 64);
         executor = Executors.newFixedThreadPool(4, r -> {
@@ -44,14 +44,14 @@ final class DemoBackend implements AutoCloseable {
     }
 
     /** Stops at once: connections are refused from now on, as when the instance dies. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (server == null) return;
         server.stop(0);
         executor.shutdownNow();
         server = null;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** One Baton node of the demo, run as its own process ({@code baton agent}) so it can be killed for real. */
-final class DemoNode implements AutoCloseable {
+public final class DemoNode implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
 
@@ -27,7 +27,7 @@ final class DemoNode implements AutoCloseable {
     private final Path logFile;
     private Process process;
 
-    DemoNode(int id, int apiPort, int dnsPort, Path config, Path logFile) {
+    public DemoNode(int id, int apiPort, int dnsPort, Path config, Path logFile) {
         this.id = id;
         this.apiPort = apiPort;
         this.dnsPort = dnsPort;
@@ -35,7 +35,7 @@ final class DemoNode implements AutoCloseable {
         this.logFile = logFile;
     }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "dev.baton.agent.cli.BatonCli", "agent",
@@ -46,12 +46,12 @@ final class DemoNode implements AutoCloseable {
                 .start();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process != null && process.isAlive();
     }
 
     /** SIGKILL: the process gets no chance to hand anything over. */
-    void kill() {
+    public void kill() {
         if (process != null) {
             process.destroyForcibly();
             try {
@@ -63,7 +63,7 @@ final class DemoNode implements AutoCloseable {
     }
 
     /** The node's status document, or empty when it does not answer. */
-    Optional<JsonNode> status() {
+    public Optional<JsonNode> status() {
         if (!alive()) return Optional.empty();
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
@@ -76,6 +76,22 @@ final class DemoNode implements AutoCloseable {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public int apiPort() {
+        return apiPort;
+    }
+
+    public int dnsPort() {
+        return dnsPort;
+    }
+
+    public Path logFile() {
+        return logFile;
     }
 
     /** SIGTERM, then SIGKILL if it has not stopped within five seconds. */

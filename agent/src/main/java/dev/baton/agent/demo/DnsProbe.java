@@ -16,18 +16,18 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /** Asks one Baton node's DNS server for a name's A record, as a resolver would. */
-final class DnsProbe {
+public final class DnsProbe {
     private final SimpleResolver resolver;
     private final Name name;
 
-    DnsProbe(InetSocketAddress server, String name, Duration timeout) throws IOException {
+    public DnsProbe(InetSocketAddress server, String name, Duration timeout) throws IOException {
         this.resolver = new SimpleResolver(server);
         this.resolver.setTimeout(timeout);
         this.name = Name.fromString(name);
     }
 
     /** The answered address, or a word for what went wrong: {@code SERVFAIL}, {@code NOERROR-empty}, {@code timeout}. */
-    String ask() {
+    public String ask() {
         try {
             Message response = resolver.send(Message.newQuery(Record.newRecord(name, Type.A, DClass.IN)));
             if (response.getRcode() != Rcode.NOERROR) return Rcode.string(response.getRcode());
@@ -40,7 +40,7 @@ final class DnsProbe {
         }
     }
 
-    static boolean isAddress(String answer) {
+    public static boolean isAddress(String answer) {
         return !answer.isEmpty() && Character.isDigit(answer.charAt(0));
     }
 
