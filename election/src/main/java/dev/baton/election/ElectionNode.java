@@ -74,6 +74,7 @@ public final class ElectionNode implements AutoCloseable {
     private volatile long deliveredIndex;
     /** The last time, with fresh majority contact, that every known commit had been delivered. */
     private volatile long caughtUpAt = Long.MIN_VALUE;
+    private volatile boolean commitConfirmed;
 
     private record PendingAppend(long index, long term, CompletableFuture<Long> future) {
     }
@@ -161,15 +162,16 @@ public final class ElectionNode implements AutoCloseable {
     }
 
     /**
-     * Whether this node's delivered state is known to be current: within {@code withinNanos} (read against the
-     * clock now) a majority, this node included, answered a message this node sent, and every commit any member
-     * has reported has been delivered to the listener. Timed from our own send, so after a pause the node is
+     * Whether this node's delivered state is known to be current: since it started it has learned a commit
+     * index from a leader, within {@code withinNanos} (read against the clock now) a majority, this node
+     * included, answered a message this node sent, and every commit any member has reported has been delivered
+     * to the listener. Timed from our own send, so after a pause the node is
      * not current until fresh answers arrive. Followers use it to serve reads safely.
      */
     public boolean isCurrent(long withinNanos) {
         long now = clock.getAsLong();
         long contact = majorityContactAt;
-        if (contact == Long.MIN_VALUE || now - contact > withinNanos) return false;
+        if (!commitConfirmed || contact == Long.MIN_VALUE || now - contact > withinNanos) return false;
         if (deliveredIndex >= highestKnownCommit) return true;
         // A commit being delivered right now: a node that was current a moment ago stays current while its
         // callback thread applies it (at most a heartbeat), so answers do not blink at every commit. A node
@@ -181,6 +183,14 @@ public final class ElectionNode implements AutoCloseable {
     /** The highest committed index whose callbacks, {@link ElectionListener#onCommit} included, have run. */
     public long deliveredIndex() {
         return deliveredIndex;
+    }
+
+    /**
+     * Whether every commit this node knows of has been delivered to the listener, right now, with no grace:
+     * a leader must not act on its state before the entries it recovered are applied.
+     */
+    public boolean hasDeliveredAllKnown() {
+        return commitConfirmed && deliveredIndex >= highestKnownCommit;
     }
 
     /** The status as of the last protocol step (at most one tick old). */
@@ -312,13 +322,14 @@ public final class ElectionNode implements AutoCloseable {
         status = core.status(now);
         // Commit knowledge first: a reader that sees the new contact time then also sees what it taught us.
         highestKnownCommit = core.highestKnownCommit();
+        commitConfirmed = core.commitConfirmed();
         majorityContactAt = core.majorityContactTime(now);
         markCaughtUp(now);
     }
 
     private void markCaughtUp(long now) {
         long contact = majorityContactAt;
-        if (contact != Long.MIN_VALUE && now - contact <= config.timings().promiseNanos()
+        if (commitConfirmed && contact != Long.MIN_VALUE && now - contact <= config.timings().promiseNanos()
                 && deliveredIndex >= highestKnownCommit) {
             caughtUpAt = now;
         }

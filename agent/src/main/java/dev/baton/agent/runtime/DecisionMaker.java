@@ -66,8 +66,9 @@ final class DecisionMaker {
 
     /**
      * The very first decision of a service waits, for a short grace after this leadership began, while an
-     * instance of better priority than the one selected has no verdict yet: at a cold start checks finish at
-     * slightly different times, and picking the backup only to fail back later would move clients twice.
+     * instance of better priority than the one selected is not up yet: at a cold start checks finish at
+     * slightly different times (and the first ones often time out), and picking the backup only to fail back
+     * later would move clients twice.
      */
     static final long INITIAL_GRACE_MILLIS = 3_000;
 
@@ -75,8 +76,9 @@ final class DecisionMaker {
         if (selection.instance().isEmpty() || now - leadingSince >= INITIAL_GRACE_MILLIS) return false;
         int chosen = service.instance(selection.instance().get()).map(InstanceConfig::priority).orElse(Integer.MAX_VALUE);
         for (InstanceConfig instance : service.instances()) {
+            // Not up yet, rather than unknown only: at a cold start the first checks often time out.
             if (instance.priority() < chosen
-                    && verdicts.get(instance.name()).health() == dev.baton.agent.check.InstanceHealth.UNKNOWN) {
+                    && verdicts.get(instance.name()).health() != dev.baton.agent.check.InstanceHealth.UP) {
                 return true;
             }
         }
@@ -103,7 +105,7 @@ final class DecisionMaker {
             inFlight.clear();
         }
         // Decide only from a current copy of the decisions: a new leader first delivers all it recovered.
-        if (!node.isCurrent(currentWithinNanos)) return;
+        if (!node.isCurrent(currentWithinNanos) || !node.hasDeliveredAllKnown()) return;
         long now = monotonicMillis.getAsLong();
         int self = config.cluster().node();
         List<NodeView> all = views.with(new NodeView(self, now, own.snapshot()));

@@ -76,6 +76,12 @@ public final class ElectionCore {
     private int promisedTo;
     private long commitIndex;
     private long highestKnownCommit;
+    /**
+     * Whether this process has learned a commit index from a leader (or committed as one). Until then, what
+     * peers report is no bound: after a whole-cluster restart nobody knows what was committed, and a node
+     * that answered from its snapshot would serve decisions older than those it had before the restart.
+     */
+    private boolean commitConfirmed;
     private long maxSeenTerm;
     private boolean amnesiac;
 
@@ -296,6 +302,11 @@ public final class ElectionCore {
     /** The highest commit index any member, this one included, has reported. */
     public long highestKnownCommit() {
         return highestKnownCommit;
+    }
+
+    /** Whether a leader's commit index has reached this process since it started (see the field). */
+    public boolean commitConfirmed() {
+        return commitConfirmed;
     }
 
     public NodeStatus status(long now) {
@@ -641,6 +652,7 @@ public final class ElectionCore {
         }
         if (role == Role.LEADER && !ready && commitIndex >= noopIndex) {
             ready = true;
+            commitConfirmed = true;
             out.emit(new Event.GainedLeadership(currentTerm));
             setLeader(self, now);
         }
@@ -741,6 +753,11 @@ public final class ElectionCore {
         long match = Math.max(prev + m.entries().size(), log.snapshot().index());
         long newCommit = Math.min(m.leaderCommit(), match);
         if (newCommit > commitIndex) commitTo(newCommit);
+        // Confirmed once the leader has committed an entry of its own term: then its commit index covers
+        // everything committed before it (a leader-elect's Appends still carry its stale commit index).
+        if (m.leaderCommit() > 0 && newCommit == m.leaderCommit() && log.termAt(newCommit) == m.term()) {
+            commitConfirmed = true;
+        }
         if (amnesiac && commitIndex >= m.leaderCommit()) amnesiac = false;
         out.send(l.id, new AppendAck(currentTerm, m.incarnation(), m.sentNanos(), true, match, log.lastIndex()));
     }
