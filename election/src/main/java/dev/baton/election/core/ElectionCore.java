@@ -492,8 +492,15 @@ public final class ElectionCore {
         maxSeenTerm = Math.max(maxSeenTerm, m.currentTerm());
         if (m.incarnation() == incarnation) p.answered(m.echoNanos());
         if (role != Role.CANDIDATE || m.term() != currentTerm || p.promised) return;
-        if (m.retryAfterNanos() > 0 && m.retryAfterNanos() < candidateDeadline - now) {
-            p.retryPrepareAt = now + m.retryAfterNanos() + timings.tickNanos();
+        if (m.retryAfterNanos() <= 0) return;
+        // The peer's promise to the old leader ends soon: ask again just then, keeping this term alive until
+        // that moment if needed, but never past 2/3 of a promise period (Timings: a restarted node, which may
+        // have lost its disk, grants nothing for a promise period, so no term outlives what it forgot).
+        long retryAt = now + m.retryAfterNanos() + timings.tickNanos();
+        long latest = prepareSentAt + timings.promiseNanos() * 2 / 3;
+        if (retryAt < latest) {
+            p.retryPrepareAt = retryAt;
+            candidateDeadline = Math.max(candidateDeadline, retryAt + timings.tickNanos());
         }
     }
 
