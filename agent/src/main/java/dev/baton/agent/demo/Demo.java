@@ -89,31 +89,34 @@ public final class Demo {
     }
 
     private void failover(List<DemoNode> nodes, DemoBackend a, DemoClient client) {
-        out.println("== 1. The primary (a) dies ==");
-        long failedBefore = client.failed.get();
-        Timeline t = startPhase();
-        a.stop();
-        t.mark("instance a killed");
-        boolean done = watch(t, nodes, Duration.ofSeconds(15), "a", "down", "127.0.0.2", "b");
-        t.print(out);
-        long failed = client.failed.get() - failedBefore;
-        out.printf("   failed requests: %d%n%n", failed);
-        if (!done) problems.add("failover to b did not complete within 15 s");
-        if (failed > 0) problems.add(failed + " client requests failed during the failover");
+        switchPhase("== 1. The primary (a) dies ==", "instance a killed", a::stop, nodes, client,
+                Duration.ofSeconds(15), "down", "127.0.0.2", "b", "failover to b");
     }
 
-    private void failback(List<DemoNode> nodes, DemoBackend a, DemoClient client) throws IOException {
-        out.println("== 2. The primary comes back (failback: after 2s) ==");
+    private void failback(List<DemoNode> nodes, DemoBackend a, DemoClient client) {
+        switchPhase("== 2. The primary comes back (failback: after 2s) ==", "instance a restarted", () -> {
+            try {
+                a.start();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot restart instance a", e);
+            }
+        }, nodes, client, Duration.ofSeconds(20), "up", "127.0.0.1", "a", "failback to a");
+    }
+
+    /** One switch of the active instance: do {@code action} to instance a, then watch the cluster follow. */
+    private void switchPhase(String title, String event, Runnable action, List<DemoNode> nodes, DemoClient client,
+                             Duration limit, String aState, String expectAddress, String expectActive, String what) {
+        out.println(title);
         long failedBefore = client.failed.get();
         Timeline t = startPhase();
-        a.start();
-        t.mark("instance a restarted");
-        boolean done = watch(t, nodes, Duration.ofSeconds(20), "a", "up", "127.0.0.1", "a");
+        action.run();
+        t.mark(event);
+        boolean done = watch(t, nodes, limit, "a", aState, expectAddress, expectActive);
         t.print(out);
         long failed = client.failed.get() - failedBefore;
         out.printf("   failed requests: %d%n%n", failed);
-        if (!done) problems.add("failback to a did not complete within 20 s");
-        if (failed > 0) problems.add(failed + " client requests failed during the failback");
+        if (!done) problems.add(what + " did not complete within " + limit.toSeconds() + " s");
+        if (failed > 0) problems.add(failed + " client requests failed during the " + what);
     }
 
     private void leaderKilled(List<DemoNode> nodes, DemoClient client) throws IOException {
