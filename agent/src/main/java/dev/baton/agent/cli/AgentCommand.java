@@ -4,11 +4,9 @@ import dev.baton.agent.config.BatonConfig;
 import dev.baton.agent.runtime.AgentNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,18 +18,15 @@ import java.util.concurrent.CountDownLatch;
         description = "Runs a Baton node: election member, health checks, decisions, DNS server and status API."
                 + " Stops gracefully (handing leadership over) on SIGTERM or SIGINT.")
 final class AgentCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The node's YAML config file.")
-    Path config;
-
-    @ParentCommand
-    BatonCli parent;
+    @Mixin
+    ConfigArgument config;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
-        Optional<BatonConfig> valid = ConfigArgument.load(config, parent.env(), spec);
+        Optional<BatonConfig> valid = config.load();
         if (valid.isEmpty()) return BatonCli.EXIT_USAGE;
         BatonConfig loaded = valid.get();
         AgentNode agent;

@@ -5,22 +5,30 @@ import dev.baton.agent.config.ConfigError;
 import dev.baton.agent.config.ConfigException;
 import dev.baton.agent.config.ConfigLoader;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.Function;
 
-/** Loads a command's {@code --config} file as the agent would; on errors prints them, one per line, to stderr. */
+/**
+ * The {@code --config FILE} option of the commands that read a node's config (a picocli mixin): loads it as
+ * the agent would, with the environment of the {@code baton} command; on errors prints them, one per line.
+ */
 final class ConfigArgument {
-    private ConfigArgument() {
-    }
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The node's YAML config file.")
+    Path file;
 
-    static Optional<BatonConfig> load(Path file, Function<String, String> env, CommandSpec spec) {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    Optional<BatonConfig> load() {
+        BatonCli baton = (BatonCli) command.parent().userObject();
         try {
-            return Optional.of(new ConfigLoader(env).load(file));
+            return Optional.of(new ConfigLoader(baton.env()).load(file));
         } catch (ConfigException e) {
-            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter err = command.commandLine().getErr();
             for (ConfigError error : e.errors()) err.println(error);
             err.flush();
             return Optional.empty();

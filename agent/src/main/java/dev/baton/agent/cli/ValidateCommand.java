@@ -1,13 +1,11 @@
 package dev.baton.agent.cli;
 
 import dev.baton.agent.config.BatonConfig;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code baton validate --config F}: loads the config as the agent would and prints every problem. */
@@ -17,18 +15,15 @@ import picocli.CommandLine.Spec;
         description = "Checks a config file, including the cluster key, and prints every problem found, one per"
                 + " line. Exit code 0 if valid, 2 if not.")
 final class ValidateCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The node's YAML config file.")
-    Path config;
-
-    @ParentCommand
-    BatonCli parent;
+    @Mixin
+    ConfigArgument config;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        Optional<BatonConfig> valid = ConfigArgument.load(config, parent.env(), spec);
+        Optional<BatonConfig> valid = config.load();
         if (valid.isEmpty()) return BatonCli.EXIT_USAGE;
         BatonConfig loaded = valid.get();
         int services = loaded.services().size();
