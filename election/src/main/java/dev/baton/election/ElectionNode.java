@@ -75,6 +75,7 @@ public final class ElectionNode implements AutoCloseable {
     /** The last time, with fresh majority contact, that every known commit had been delivered. */
     private volatile long caughtUpAt = Long.MIN_VALUE;
     private volatile boolean commitConfirmed;
+    private long nextSilentLinkCheck; // protocol thread only
 
     private record PendingAppend(long index, long term, CompletableFuture<Long> future) {
     }
@@ -303,6 +304,7 @@ public final class ElectionNode implements AutoCloseable {
                 }
                 core.flush(now);
                 publish(now);
+                resetSilentLinks(now);
             }
         } catch (InterruptedException e) {
             // closing
@@ -313,6 +315,22 @@ public final class ElectionNode implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "node " + config.selfId() + " stopped: " + t.getMessage(), t);
             transport.close(); // peers must see us gone rather than half alive
             failPending(new IllegalStateException("node stopped: " + t.getMessage(), t));
+        }
+    }
+
+    /**
+     * A peer that answers nothing for two follower timeouts while its TCP connection still looks up: the path
+     * may be silently dead (TCP would take minutes to notice), so drop the connection and let it be redialed.
+     * libab never monitored such links and waited for a 3 s redial.
+     */
+    private void resetSilentLinks(long now) {
+        if (now < nextSilentLinkCheck) return;
+        nextSilentLinkCheck = now + config.timings().promiseNanos();
+        for (PeerStatus p : status.peers()) {
+            long silence = p.lastContactAgoNanos();
+            if (silence > 2 * config.timings().promiseNanos() && transport.isConnected(p.id())) {
+                transport.disconnect(p.id());
+            }
         }
     }
 

@@ -160,6 +160,16 @@ public final class TcpTransport implements Transport {
         return link != null && link.current() != null;
     }
 
+    @Override
+    public void disconnect(int peerId) {
+        PeerLink link = links.get(peerId);
+        Connection c = link == null ? null : link.current();
+        if (c != null) {
+            LOG.log(System.Logger.Level.INFO, "member {0}: closing {1} on request (silent peer)", selfId, c);
+            closeQuietly(c.socket()); // the reader sees it, the link forgets it, the dialer redials
+        }
+    }
+
     /** The id of the member that dialed the current connection to {@code peerId}; empty if not connected. */
     public OptionalInt connectionDialerId(int peerId) {
         PeerLink link = links.get(peerId);

@@ -24,6 +24,13 @@ public interface Transport extends AutoCloseable {
     /** Whether an authenticated connection to {@code peerId} is currently up. */
     boolean isConnected(int peerId);
 
+    /**
+     * Closes the current connection to {@code peerId}, if any; it is redialed as after any loss. For a link that
+     * looks up to TCP but carries nothing (a silently dead path: TCP would notice only after minutes of
+     * retransmissions): the caller knows from its own heartbeats. Never blocks; thread-safe.
+     */
+    void disconnect(int peerId);
+
     /** Counters of frames sent, received and dropped by reason. */
     TransportStats stats();
 
