@@ -30,7 +30,11 @@ class SimulationTest {
         if (!only.isBlank() && !only.equalsIgnoreCase(scenario.name())) return;
         Long replay = replaySeed();
         if (replay != null) {
-            scenario.run(replay, TIMINGS);
+            // Replaying twice proves the run is deterministic; the hash lets two machines compare runs.
+            long first = scenario.run(replay, TIMINGS);
+            long second = scenario.run(replay, TIMINGS);
+            System.out.printf("%s seed %d: history hash %016x%n", scenario, replay, first);
+            assertThat(second).as("history hash of a replay").isEqualTo(first);
             return;
         }
         for (long seed = 1; seed <= seeds(); seed++) {
