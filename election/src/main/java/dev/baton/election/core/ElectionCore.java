@@ -98,6 +98,8 @@ public final class ElectionCore {
     private long candidateDeadline = NEVER;
     private long prepareSentAt = NEVER;
     private boolean recovering;
+    /** The leader that handed leadership to this candidacy, 0 if none. */
+    private int handOverFrom;
     private int fetchFrom;
     private long fetchExpectLastIndex;
     private long fetchExpectLastTerm;
@@ -249,9 +251,10 @@ public final class ElectionCore {
         if (role != Role.LEADER) return;
         log.persistPending();
         long term = currentTerm;
+        // Any electable peer will do, caught up or not: its election recovers the best log of a majority.
         PeerState successor = null;
         for (PeerState p : peers) {
-            if (p.electable(now, timings.promiseNanos()) && p.matchIndex == log.lastIndex()) {
+            if (p.electable(now, timings.promiseNanos())) {
                 successor = p;
                 break; // peers are in id order: the lowest first
             }
@@ -413,6 +416,7 @@ public final class ElectionCore {
     }
 
     private void stand(long now) {
+        handOverFrom = 0;
         amnesiac = false; // standing is allowed only when confirmed: see freshClusterConfirmed
         currentTerm = Math.max(currentTerm, maxSeenTerm) + 1;
         maxSeenTerm = currentTerm;
@@ -492,6 +496,11 @@ public final class ElectionCore {
         maxSeenTerm = Math.max(maxSeenTerm, m.currentTerm());
         if (m.incarnation() == incarnation) p.answered(m.echoNanos());
         if (role != Role.CANDIDATE || m.term() != currentTerm || p.promised) return;
+        if (handOverFrom != 0 && m.leaderId() == handOverFrom) {
+            // Still promised to the leader that handed over to us: its Release to that peer is on its way.
+            p.retryPrepareAt = now + 2 * timings.tickNanos();
+            return;
+        }
         if (m.retryAfterNanos() <= 0) return;
         // The peer's promise to the old leader ends soon: ask again just then, keeping this term alive until
         // that moment if needed, but never past 2/3 of a promise period (Timings: a restarted node, which may
@@ -728,6 +737,7 @@ public final class ElectionCore {
             out.send(l.id, new AppendAck(currentTerm, m.incarnation(), m.sentNanos(), false, 0, log.lastIndex()));
             return;
         }
+        if (m.term() <= l.releasedTerm) return; // sent before its Release or HandOver: it no longer leads
         if (role != Role.FOLLOWER) {
             // Only one leader per term: a leader of a higher term exists, so our lease has already ended.
             if (role == Role.LEADER) stepDown(now);
@@ -779,6 +789,8 @@ public final class ElectionCore {
     }
 
     private void onRelease(PeerState l, Release m, long now) {
+        l.aliveSince = now; // it just gave leadership up: not handed back to it before a new hold-down
+        released(l, m.term());
         if (leaseHolder == l.id && m.term() >= currentTerm) {
             leaseUntil = now;
             lastLeaderContact = NEVER;
@@ -787,11 +799,21 @@ public final class ElectionCore {
     }
 
     private void onHandOver(PeerState l, HandOver m, long now) {
+        l.aliveSince = now; // it just gave leadership up: not handed back to it before a new hold-down
+        released(l, m.term());
         if (m.term() != currentTerm || leaderId != l.id) return;
         leaseUntil = now;
         lastLeaderContact = NEVER;
         setLeader(0, now);
-        if (role == Role.FOLLOWER && shouldStand(now, true)) stand(now);
+        if (role == Role.FOLLOWER && shouldStand(now, true)) {
+            stand(now);
+            handOverFrom = l.id;
+        }
+    }
+
+    /** Remembers that {@code l} stepped down in {@code term}: its Appends of that term still in flight are void. */
+    private void released(PeerState l, long term) {
+        if (term > l.releasedTerm) l.releasedTerm = term;
     }
 
     private void setLeader(int id, long now) {

@@ -11,6 +11,8 @@ final class PeerState {
     long lastHeard = NEVER;
     long aliveSince = NEVER;
     long incarnation;
+    /** The highest term in which this peer told us it stepped down (Release, HandOver). */
+    long releasedTerm;
     /** Latest send time (ours) of a message this peer answered, in our current incarnation. */
     long answeredSendTime = NEVER;
     Message.View view;

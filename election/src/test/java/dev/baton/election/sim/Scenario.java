@@ -172,6 +172,30 @@ enum Scenario {
             });
         }
     },
+    /** A leader stopped gracefully hands over: a successor acts at once, not after the follower timeout. */
+    GRACEFUL_STOP {
+        @Override
+        void faults(Simulation sim) {
+            for (int round = 0; round < 3; round++) {
+                sim.at((3 + 4L * round) * SECOND + jitter(sim, 500), () -> {
+                    SimNode leader = sim.actingLeader();
+                    if (leader == null) return;
+                    int id = leader.id;
+                    long stoppedAt = sim.now;
+                    sim.resignAndStop(id);
+                    sim.at(stoppedAt + 300 * MS, () -> {
+                        SimNode next = sim.actingLeader();
+                        boolean partitioned = false;
+                        for (boolean[] row : sim.cut) for (boolean c : row) partitioned |= c;
+                        if ((next == null || next.id == id) && !partitioned && sim.lossRate == 0) {
+                            sim.fail("no new leader 300 ms after n" + id + " resigned");
+                        }
+                    });
+                    sim.at(stoppedAt + SECOND + jitter(sim, 1000), () -> sim.start(id));
+                });
+            }
+        }
+    },
     /** Clock rates at the edges of the 1% margin, with the leader paused and partitioned around its lease end. */
     CLOCK_DRIFT {
         @Override

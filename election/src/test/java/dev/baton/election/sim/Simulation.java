@@ -167,6 +167,15 @@ final class Simulation {
         node(id).disk = node(id).disk.wiped();
     }
 
+    /** A graceful stop (SIGTERM): the node resigns, lets its last messages leave, then its process ends. */
+    void resignAndStop(int id) {
+        SimNode n = node(id);
+        if (!n.up || n.paused || healed) return;
+        record("resign n" + id);
+        n.core.resign(n.local(now));
+        at(now + 20 * MS, () -> crash(id));
+    }
+
     void pause(int id) {
         SimNode n = node(id);
         if (!n.up || n.paused || healed) return;
