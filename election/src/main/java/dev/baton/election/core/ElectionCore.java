@@ -101,6 +101,7 @@ public final class ElectionCore {
     /** The leader that handed leadership to this candidacy, 0 if none. */
     private int handOverFrom;
     private int fetchFrom;
+    private long fetchDeadline = NEVER;
     private long fetchExpectLastIndex;
     private long fetchExpectLastTerm;
 
@@ -160,6 +161,15 @@ public final class ElectionCore {
                 if (now >= candidateDeadline) {
                     becomeFollower(now);
                     if (shouldStand(now, false)) stand(now);
+                } else if (recovering && now >= fetchDeadline) {
+                    // The owner of the best log did not answer (it may have just stopped): count the majority
+                    // without it, and take the best log of the others. If the entry it alone had was committed,
+                    // another member of any majority has it too.
+                    PeerState silent = peer(fetchFrom);
+                    silent.promised = false;
+                    silent.ackedSendTime = NEVER;
+                    recovering = false;
+                    if (promiseCount() >= majority) onMajorityPromised(now);
                 } else if (!recovering) {
                     for (PeerState p : peers) {
                         if (!p.promised && p.retryPrepareAt != NEVER && now >= p.retryPrepareAt) {
@@ -530,7 +540,12 @@ public final class ElectionCore {
         long bestIndex = log.lastIndex();
         for (PeerState p : peers) {
             if (!p.promised) continue;
-            if (p.promiseLastTerm > bestTerm || (p.promiseLastTerm == bestTerm && p.promiseLastIndex > bestIndex)) {
+            boolean better = p.promiseLastTerm > bestTerm
+                    || (p.promiseLastTerm == bestTerm && p.promiseLastIndex > bestIndex);
+            // Of equal logs, not the leader that just handed over to us: it is on its way out.
+            boolean asGoodAndStaying = best != null && best.id == handOverFrom && p.id != handOverFrom
+                    && p.promiseLastTerm == bestTerm && p.promiseLastIndex == bestIndex;
+            if (better || asGoodAndStaying) {
                 best = p;
                 bestTerm = p.promiseLastTerm;
                 bestIndex = p.promiseLastIndex;
@@ -542,6 +557,7 @@ public final class ElectionCore {
         }
         recovering = true;
         fetchFrom = best.id;
+        fetchDeadline = now + 2 * timings.heartbeatNanos();
         fetchExpectLastIndex = bestIndex;
         fetchExpectLastTerm = bestTerm;
         out.send(best.id, new FetchLog(currentTerm, commitIndex + 1, bestIndex, bestTerm));
