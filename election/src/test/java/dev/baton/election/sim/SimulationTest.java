@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs every {@link Scenario} over {@code -Dsim.seeds=N} seeds (250 each in {@code mvn test}: 2,500
+ * Runs every {@link Scenario} over {@code -Dsim.seeds=N} seeds (250 each in {@code mvn test}: 2,750
  * schedules). {@code -Dsim.seed=S} replays one seed exactly, in every scenario or in {@code -Dsim.scenario=NAME}.
  */
 class SimulationTest {
