@@ -6,13 +6,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +40,7 @@ public final class Demo {
     @SuppressWarnings("unchecked")
     public int run() throws Exception {
         Path dir = Files.createTempDirectory("baton-demo");
-        int backendPort = freePort();
+        int backendPort = LoopbackClusterFiles.freePort();
         DemoBackend a = new DemoBackend("a", new InetSocketAddress("127.0.0.1", backendPort));
         DemoBackend b = new DemoBackend("b", new InetSocketAddress("127.0.0.2", backendPort));
         List<DemoNode> nodes = writeCluster(dir, backendPort);
@@ -222,45 +219,18 @@ public final class Demo {
     }
 
     private List<DemoNode> writeCluster(Path dir, int backendPort) throws IOException {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Files.writeString(dir.resolve("cluster.key"), HexFormat.of().formatHex(key) + "\n");
-        int[] clusterPorts = {freePort(), freePort(), freePort()};
-        List<DemoNode> nodes = new ArrayList<>();
-        for (int id = 1; id <= 3; id++) {
-            int api = freePort();
-            int dns = freePort();
-            Path config = dir.resolve("node" + id + ".yaml");
-            Files.writeString(config, String.format("""
-                    cluster:
-                      name: demo
-                      node: %d
-                      members:
-                        - {id: 1, address: 127.0.0.1:%d}
-                        - {id: 2, address: 127.0.0.1:%d}
-                        - {id: 3, address: 127.0.0.1:%d, witness: true}
-                      key_file: cluster.key
-                      data_dir: data/node%d
-                    api:
-                      listen: 127.0.0.1:%d
-                    dns:
-                      listen: [127.0.0.1:%d]
-                      zone: %s
-                      ttl: 1s
-                    services:
-                      - name: web
-                        policy: failover
-                        failback: after 2s
-                        vantage: quorum
-                        when_none_healthy: keep_last
-                        check: {http: "http://{address}:%d/health", interval: 100ms, timeout: 80ms, rise: 2, fall: 2}
-                        instances:
-                          - {name: a, address: 127.0.0.1, priority: 1}
-                          - {name: b, address: 127.0.0.2, priority: 2}
-                    """, id, clusterPorts[0], clusterPorts[1], clusterPorts[2], id, api, dns, ZONE, backendPort));
-            nodes.add(new DemoNode(id, api, dns, config, dir.resolve("node" + id + ".log")));
-        }
-        return nodes;
+        return LoopbackClusterFiles.write(dir, "demo", ZONE, id -> String.format("""
+                services:
+                  - name: web
+                    policy: failover
+                    failback: after 2s
+                    vantage: quorum
+                    when_none_healthy: keep_last
+                    check: {http: "http://{address}:%d/health", interval: 100ms, timeout: 80ms, rise: 2, fall: 2}
+                    instances:
+                      - {name: a, address: 127.0.0.1, priority: 1}
+                      - {name: b, address: 127.0.0.2, priority: 2}
+                """, backendPort));
     }
 
     private static Optional<JsonNode> leaderStatus(List<DemoNode> nodes) {
@@ -295,12 +265,6 @@ public final class Demo {
             sleep(100);
         }
         return false;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static void sleep(long millis) {

@@ -3,19 +3,16 @@ package dev.baton.agent.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.agent.demo.DemoBackend;
 import dev.baton.agent.demo.DemoNode;
+import dev.baton.agent.demo.LoopbackClusterFiles;
 import dev.baton.agent.demo.DnsProbe;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,7 +27,7 @@ public final class AgentCluster implements AutoCloseable {
     public static final String ZONE = "e2e.baton.test.";
     public static final String PRIMARY = "127.0.0.1";
     public static final String BACKUP = "127.0.0.2";
-    public static final int SIZE = 3;
+    public static final int SIZE = LoopbackClusterFiles.SIZE;
 
     /** Writes the {@code services:} section (with its key) of one node's config. */
     @FunctionalInterface
@@ -53,35 +50,9 @@ public final class AgentCluster implements AutoCloseable {
 
     /** Writes the key and the three configs into {@code dir}; starts nothing. */
     public static AgentCluster write(Path dir, ServicesYaml services) throws IOException {
-        AgentCluster cluster = new AgentCluster(dir, freePort());
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Files.writeString(dir.resolve("cluster.key"), HexFormat.of().formatHex(key) + "\n");
-        int[] clusterPorts = {freePort(), freePort(), freePort()};
-        for (int id = 1; id <= SIZE; id++) {
-            int api = freePort();
-            int dns = freePort();
-            Path config = dir.resolve("node" + id + ".yaml");
-            Files.writeString(config, String.format("""
-                    cluster:
-                      name: e2e
-                      node: %d
-                      members:
-                        - {id: 1, address: 127.0.0.1:%d}
-                        - {id: 2, address: 127.0.0.1:%d}
-                        - {id: 3, address: 127.0.0.1:%d, witness: true}
-                      key_file: cluster.key
-                      data_dir: data/node%d
-                    api:
-                      listen: 127.0.0.1:%d
-                    dns:
-                      listen: [127.0.0.1:%d]
-                      zone: %s
-                      ttl: 1s
-                    """, id, clusterPorts[0], clusterPorts[1], clusterPorts[2], id, api, dns, ZONE)
-                    + services.write(id, cluster.backendPort, dir));
-            cluster.nodes.add(new DemoNode(id, api, dns, config, dir.resolve("node" + id + ".log")));
-        }
+        AgentCluster cluster = new AgentCluster(dir, LoopbackClusterFiles.freePort());
+        cluster.nodes.addAll(LoopbackClusterFiles.write(dir, "e2e", ZONE,
+                id -> services.write(id, cluster.backendPort, dir)));
         return cluster;
     }
 
@@ -160,15 +131,5 @@ public final class AgentCluster implements AutoCloseable {
         for (DemoNode n : nodes) n.kill();
         primary.close();
         backup.close();
-    }
-
-    /**
-     * A port that was free a moment ago. The agents need their cluster ports before they start (every config
-     * lists every member), so these cannot be bound with port 0; a collision fails the start loudly.
-     */
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -1,0 +1,65 @@
+package dev.baton.agent.demo;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * Writes a three-node cluster on loopback (node 3 a witness) into a directory: a fresh key and one config per
+ * node on free ports, with the {@code services} section each node is given. Used by the demo and by the
+ * end-to-end tests and benchmarks.
+ */
+public final class LoopbackClusterFiles {
+    public static final int SIZE = 3;
+
+    private LoopbackClusterFiles() {
+    }
+
+    public static List<DemoNode> write(Path dir, String clusterName, String zone, IntFunction<String> servicesYaml)
+            throws IOException {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Files.writeString(dir.resolve("cluster.key"), HexFormat.of().formatHex(key) + "\n");
+        int[] clusterPorts = {freePort(), freePort(), freePort()};
+        List<DemoNode> nodes = new ArrayList<>();
+        for (int id = 1; id <= SIZE; id++) {
+            int api = freePort();
+            int dns = freePort();
+            Path config = dir.resolve("node" + id + ".yaml");
+            Files.writeString(config, String.format("""
+                    cluster:
+                      name: %s
+                      node: %d
+                      members:
+                        - {id: 1, address: 127.0.0.1:%d}
+                        - {id: 2, address: 127.0.0.1:%d}
+                        - {id: 3, address: 127.0.0.1:%d, witness: true}
+                      key_file: cluster.key
+                      data_dir: data/node%d
+                    api:
+                      listen: 127.0.0.1:%d
+                    dns:
+                      listen: [127.0.0.1:%d]
+                      zone: %s
+                      ttl: 1s
+                    """, clusterName, id, clusterPorts[0], clusterPorts[1], clusterPorts[2], id, api, dns, zone)
+                    + servicesYaml.apply(id));
+            nodes.add(new DemoNode(id, api, dns, config, dir.resolve("node" + id + ".log")));
+        }
+        return nodes;
+    }
+
+    /** A port free on loopback right now (every config must name every member's ports before any starts). */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
