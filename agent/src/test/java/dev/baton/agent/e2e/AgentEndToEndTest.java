@@ -111,7 +111,7 @@ class AgentEndToEndTest {
     @Order(1)
     void leaderCutOffFromThePrimaryAloneFailsOverOnlyUnderVantageLeader() throws Exception {
         for (String service : List.of("quo", "lead")) awaitEveryNodeAnswers(service, PRIMARY, SETTLE);
-        int leader = awaitLeader();
+        int leader = awaitSettledLeader();
         Map<Integer, String> quoDecisions = decisions("quo");
 
         Path marker = Files.createFile(dir.resolve("cut-" + leader));
@@ -166,7 +166,7 @@ class AgentEndToEndTest {
     void primaryBackFailsBackPerPolicy() throws Exception {
         for (String service : HTTP_SERVICES) awaitEveryNodeAnswers(service, BACKUP, SETTLE);
         Map<Integer, String> manualDecisions = decisions("man");
-        int leader = awaitLeader();
+        int leader = awaitSettledLeader();
 
         cluster.primary().start();
 
@@ -203,8 +203,8 @@ class AgentEndToEndTest {
     void statusCommandPrintsLeaderTermActiveInstanceAndEveryNodesVerdict() throws Exception {
         awaitEveryNodeAnswers("imm", PRIMARY, SETTLE);
         awaitEveryNodeAnswers("man", BACKUP, SETTLE);
-        int leader = awaitLeader();
-        int follower = leader == 1 ? 2 : 1;
+        int leader = awaitSettledLeader();
+        int follower = 2;
         long term = cluster.status(leader).orElseThrow().path("term").asLong();
 
         for (int node : List.of(leader, follower)) {
@@ -248,7 +248,7 @@ class AgentEndToEndTest {
     void leaderKilledWhileThePrimaryIsHealthyTheSurvivorsAnswersNeverChange() throws Exception {
         awaitEveryNodeAnswers("imm", PRIMARY, SETTLE);
         awaitEveryNodeAnswers("man", BACKUP, SETTLE);
-        int leader = awaitLeader();
+        int leader = awaitSettledLeader();
         List<Integer> survivors = allNodes().stream().filter(n -> n != leader).toList();
 
         try (AnswerWatch imm = new AnswerWatch(cluster, "imm", survivors);
@@ -373,6 +373,17 @@ class AgentEndToEndTest {
     private int awaitLeader() {
         return await("a leader").atMost(SETTLE).pollInterval(Duration.ofMillis(100))
                 .until(() -> cluster.leader().orElse(0), id -> id != 0);
+    }
+
+    /**
+     * With every node up, node 1 (the lowest id that may lead) leads once the hold-down has passed; until then
+     * node 2 may lead and hand over at any moment, so a scenario that depends on who leads waits for this.
+     */
+    private int awaitSettledLeader() {
+        await("node 1 leads, as every node sees it").atMost(SETTLE).pollInterval(Duration.ofMillis(100))
+                .until(() -> allNodes().stream().allMatch(n -> cluster.status(n)
+                        .map(s -> s.path("leader").asInt() == 1 && s.path("current").asBoolean()).orElse(false)));
+        return 1;
     }
 
     private void awaitLocalCheck(int node, String service, String instance, String state) {
