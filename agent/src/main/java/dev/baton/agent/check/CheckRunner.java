@@ -1,5 +1,8 @@
 package dev.baton.agent.check;
 
+import dev.baton.agent.check.http.PlainHttpClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -28,9 +31,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads, and why it scales to thousands of instances: one timer thread only decides when each instance is
  * due; a bounded worker pool ({@value #MIN_WORKER_THREADS} threads plus one per TCP or exec check, at most
- * {@value #MAX_WORKER_THREADS}) starts the probes and runs the blocking parts (TCP connects, process starts), so
- * a hanging target ties up one worker, never the timer; HTTP checks are asynchronous on one shared client and
- * hold no thread while they wait. No thread is created per instance.
+ * {@value #MAX_WORKER_THREADS}) starts the probes and runs the blocking parts (TCP connects, process starts,
+ * host name lookups), so a hanging target ties up one worker, never the timer. Plain HTTP checks of an IP
+ * address are started by the timer thread itself and run on one selector thread ({@link PlainHttpClient});
+ * HTTPS checks are asynchronous on one shared JDK client. Neither holds a thread while it waits. No thread is
+ * created per instance.
  *
  * <p>Pitfall: the JDK HTTP client completes every {@code sendAsync} future on CompletableFuture's default
  * executor, which is a new thread per task when the common ForkJoinPool has parallelism 1 (the default on
@@ -58,6 +63,7 @@ public final class CheckRunner implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final ThreadPoolExecutor workers;
     private final ExecutorService httpExecutor;
+    private final PlainHttpClient plainHttp;
     private final ProbeFactory probes;
     private final Map<InstanceKey, ScheduledCheck> checks = new ConcurrentHashMap<>();
     private final AtomicInteger blockingChecks = new AtomicInteger();
@@ -84,7 +90,12 @@ public final class CheckRunner implements AutoCloseable {
         this.httpExecutor = new ThreadPoolExecutor(HTTP_CLIENT_THREADS, MAX_WORKER_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(HTTP_CLIENT_QUEUE), daemonThreads("baton-check-http"),
                 new ThreadPoolExecutor.CallerRunsPolicy());
-        this.probes = new ProbeFactory(workers, httpExecutor);
+        try {
+            this.plainHttp = new PlainHttpClient("baton-check-http-io");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the HTTP check client's selector", e);
+        }
+        this.probes = new ProbeFactory(workers, httpExecutor, plainHttp);
         if (ForkJoinPool.getCommonPoolParallelism() < 2) {
             log.warn("the common ForkJoinPool has parallelism {}: the JDK HTTP client will start a new thread for"
                     + " every HTTP check response; start the JVM with"
@@ -158,6 +169,7 @@ public final class CheckRunner implements AutoCloseable {
         timer.shutdownNow();
         workers.shutdownNow();
         httpExecutor.shutdownNow();
+        plainHttp.close();
     }
 
     private void resizeWorkers(int blocking) {
@@ -242,6 +254,10 @@ public final class CheckRunner implements AutoCloseable {
                 skipped.incrementAndGet();
                 return;
             }
+            if (probe.startsQuickly()) {
+                launch(); // it only queues I/O: a hand-off to a worker would cost more than the call
+                return;
+            }
             try {
                 workers.execute(this::launch);
             } catch (RejectedExecutionException e) {
@@ -298,6 +314,7 @@ public final class CheckRunner implements AutoCloseable {
             if (scheduled != null) scheduled.cancel(false);
             CompletableFuture<ProbeResult> run = current;
             if (run != null) run.cancel(true);
+            probe.close();
         }
     }
 }

@@ -1,7 +1,10 @@
 package dev.baton.agent.check;
 
+import dev.baton.agent.check.http.HttpProtocolException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
@@ -31,6 +34,11 @@ final class Failures {
             // The JDK HTTP client reports every failed connect (refused, unreachable) as a ConnectException
             // without a message whose cause is a ClosedChannelException: the reason is lost.
             if (c instanceof ConnectException) return "connect failed";
+            if (c instanceof HttpProtocolException) return c.getMessage();
+            // "Connection reset", "Broken pipe", "HTTP check client is closed": already operator-readable.
+            if ((c.getClass() == IOException.class || c.getClass() == SocketException.class) && c.getMessage() != null) {
+                return c.getMessage();
+            }
         }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }

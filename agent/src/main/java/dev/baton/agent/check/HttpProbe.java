@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -22,9 +21,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * HTTP(S) GET through a shared {@link HttpClient}: healthy when the status is within the spec's range and, if the
- * spec asks for a body substring, the first {@value #MAX_BODY_BYTES} bytes of the body contain it (compared as
- * UTF-8 bytes). Redirects are not followed: a 3xx is judged like any other status.
+ * HTTPS (or HTTP) GET through a shared JDK {@link HttpClient}, judged by {@link HttpJudge}. The check runner uses
+ * it for {@code https://} URLs; plain {@code http://} goes through the lighter {@link PlainHttpProbe}.
  */
 public final class HttpProbe implements Probe {
     /** At most this much of a body is read when looking for the expected text; the rest is never downloaded. */
@@ -38,7 +36,7 @@ public final class HttpProbe implements Probe {
     private final CheckSpec.Http spec;
     private final HttpClient client;
     private final HttpRequest request;
-    private final byte[] expected;
+    private final HttpJudge judge;
 
     /**
      * @param client a client from {@link #newClient}, built with {@code insecure} equal to the spec's; shared by
@@ -58,7 +56,7 @@ public final class HttpProbe implements Probe {
                 .timeout(spec.timing().timeout())
                 .header("User-Agent", "baton-check")
                 .build();
-        this.expected = spec.bodyContains().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        this.judge = new HttpJudge(spec);
     }
 
     /**
@@ -98,34 +96,15 @@ public final class HttpProbe implements Probe {
     }
 
     private ProbeResult judge(HttpResponse<byte[]> response, long start) {
-        int status = response.statusCode();
-        String detail = "HTTP " + status;
-        if (status < spec.minStatus() || status > spec.maxStatus()) return ProbeResult.fail(detail, start);
-        if (expected != null && indexOf(response.body(), expected) < 0) {
-            return ProbeResult.fail(detail + ", body lacks the expected text", start);
-        }
-        return ProbeResult.pass(detail, start);
+        return judge.judge(response.statusCode(), response.body(), start);
     }
 
     private HttpResponse.BodySubscriber<byte[]> bodyHandler(HttpResponse.ResponseInfo info) {
-        boolean statusOk = info.statusCode() >= spec.minStatus() && info.statusCode() <= spec.maxStatus();
-        if (expected == null || !statusOk) {
+        if (!judge.wantsBody() || !judge.statusOk(info.statusCode())) {
             // Drains the body so that the connection goes back to the pool.
             return HttpResponse.BodySubscribers.replacing(null);
         }
         return new BoundedBody(MAX_BODY_BYTES);
-    }
-
-    static int indexOf(byte[] haystack, byte[] needle) {
-        if (haystack == null) return -1;
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) continue outer;
-            }
-            return i;
-        }
-        return -1;
     }
 
     /** Collects up to {@code limit} bytes, then cancels the subscription (which closes the connection). */

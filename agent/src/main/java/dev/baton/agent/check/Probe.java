@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
  * One kind of health check bound to one target. Instances are created by {@link ProbeFactory} and are safe to
  * run again after the previous run has completed; a {@link CheckRunner} never runs the same probe twice at once.
  */
-public sealed interface Probe permits HttpProbe, TcpProbe, ExecProbe {
+public sealed interface Probe permits HttpProbe, PlainHttpProbe, TcpProbe, ExecProbe {
 
     /**
      * Starts one run.
@@ -18,4 +18,16 @@ public sealed interface Probe permits HttpProbe, TcpProbe, ExecProbe {
      * complete on any thread (an HTTP client thread, a worker, the JDK's process reaper or timer thread).
      */
     CompletableFuture<ProbeResult> run();
+
+    /**
+     * Whether {@link #run()} returns within microseconds on any thread (it only queues work), so that a scheduler
+     * may call it from its timer thread instead of handing it to a worker first.
+     */
+    default boolean startsQuickly() {
+        return false;
+    }
+
+    /** Releases what the probe keeps between runs (a kept-alive connection). The probe is not run afterwards. */
+    default void close() {
+    }
 }

@@ -1,41 +1,58 @@
 package dev.baton.agent.check;
 
+import dev.baton.agent.check.http.PlainHttpClient;
 import java.net.http.HttpClient;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Builds the probe for a {@link CheckSpec}, sharing one HTTP client among all HTTP probes (and a second one,
- * built on first use, among the {@code insecure} ones) so that connections are pooled and kept alive.
- * Thread-safe.
+ * Builds the probe for a {@link CheckSpec}. Plain {@code http://} checks share one {@link PlainHttpClient} (each
+ * probe keeps its own connection alive); {@code https://} checks share one JDK HTTP client (and a second one
+ * among the {@code insecure} ones), which pools connections; each is built on first use. Thread-safe.
  */
 public final class ProbeFactory {
     private final Executor blockingExecutor;
     private final Executor httpExecutor;
-    private final HttpClient verifyingClient;
+    private final PlainHttpClient plainClient;
+    private volatile HttpClient verifyingClient;
     private volatile HttpClient insecureClient;
 
     /**
      * @param blockingExecutor runs blocking work: TCP connects and process starts; should be bounded
-     * @param httpExecutor     runs the HTTP clients' asynchronous tasks
+     * @param httpExecutor     runs the JDK HTTP clients' asynchronous tasks (HTTPS checks)
+     * @param plainClient      runs plain HTTP checks; owned by the caller
      */
-    public ProbeFactory(Executor blockingExecutor, Executor httpExecutor) {
+    public ProbeFactory(Executor blockingExecutor, Executor httpExecutor, PlainHttpClient plainClient) {
         this.blockingExecutor = Objects.requireNonNull(blockingExecutor, "blockingExecutor");
         this.httpExecutor = Objects.requireNonNull(httpExecutor, "httpExecutor");
-        this.verifyingClient = HttpProbe.newClient(false, httpExecutor);
+        this.plainClient = Objects.requireNonNull(plainClient, "plainClient");
     }
 
     /** @throws IllegalArgumentException if the spec cannot be probed (e.g. an ftp: URL, port 0) */
     public Probe create(CheckSpec spec) {
         Objects.requireNonNull(spec, "spec");
         if (spec instanceof CheckSpec.Http http) {
-            return new HttpProbe(http, http.insecure() ? insecureClient() : verifyingClient);
+            if ("http".equalsIgnoreCase(http.url().getScheme())) {
+                return new PlainHttpProbe(http, plainClient, blockingExecutor);
+            }
+            return new HttpProbe(http, http.insecure() ? insecureClient() : verifyingClient());
         } else if (spec instanceof CheckSpec.Tcp tcp) {
             return new TcpProbe(tcp, blockingExecutor);
         } else if (spec instanceof CheckSpec.Exec exec) {
             return new ExecProbe(exec, blockingExecutor);
         }
         throw new IllegalArgumentException("unsupported check kind: " + spec.getClass().getSimpleName());
+    }
+
+    private HttpClient verifyingClient() {
+        HttpClient client = verifyingClient;
+        if (client == null) {
+            synchronized (this) {
+                client = verifyingClient;
+                if (client == null) verifyingClient = client = HttpProbe.newClient(false, httpExecutor);
+            }
+        }
+        return client;
     }
 
     private HttpClient insecureClient() {

@@ -2,7 +2,8 @@
  * Health checks run on every Baton node (each node is a vantage point).
  *
  * <p>{@link dev.baton.agent.check.CheckSpec} says what to check; {@link dev.baton.agent.check.ProbeFactory}
- * turns it into a {@link dev.baton.agent.check.Probe} (HTTP/HTTPS, TCP connect, exec) that yields a
+ * turns it into a {@link dev.baton.agent.check.Probe} (plain HTTP through
+ * {@link dev.baton.agent.check.http.PlainHttpClient}, HTTPS through the JDK's client, TCP connect, exec) that yields a
  * {@link dev.baton.agent.check.ProbeResult} per run; {@link dev.baton.agent.check.HealthTracker} is the pure
  * rise/fall state machine; {@link dev.baton.agent.check.CheckRunner} schedules the probes of many instances
  * with offsets and jitter on a few threads and reports changes of

@@ -44,7 +44,7 @@ class CheckRunnerTest {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/health", exchange -> {
             hits.incrementAndGet();
-            HttpProbeTest.respond(exchange, status, "hello");
+            PlainHttpProbeTest.respond(exchange, status, "hello");
         });
         server.start();
         // The listener reads the runner's status while being told: the next run cannot start before it returns,

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.baton.agent.check.http.PlainHttpClient;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,7 +57,7 @@ class HttpsProbeTest {
 
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(context));
-        server.createContext("/health", exchange -> HttpProbeTest.respond(exchange, 200, "secure ok"));
+        server.createContext("/health", exchange -> PlainHttpProbeTest.respond(exchange, 200, "secure ok"));
         server.start();
         url = URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/health");
         clientThreads = Executors.newCachedThreadPool();
@@ -88,11 +90,17 @@ class HttpsProbeTest {
     }
 
     @Test
-    void theFactoryPicksTheClientByTheSpecsInsecureFlag() {
-        ProbeFactory factory = new ProbeFactory(Runnable::run, clientThreads);
-        var secure = new CheckSpec.Http(url, 200, 299, Optional.empty(), false, TestSpecs.timeout(5000));
-        var insecure = new CheckSpec.Http(url, 200, 299, Optional.empty(), true, TestSpecs.timeout(5000));
-        assertThat(factory.create(secure).run().orTimeout(15, TimeUnit.SECONDS).join().healthy()).isFalse();
-        assertThat(factory.create(insecure).run().orTimeout(15, TimeUnit.SECONDS).join().healthy()).isTrue();
+    void theFactoryPicksTheClientByTheSchemeAndTheSpecsInsecureFlag() throws IOException {
+        try (PlainHttpClient plainClient = new PlainHttpClient("test-plain-http")) {
+            ProbeFactory factory = new ProbeFactory(Runnable::run, clientThreads, plainClient);
+            var secure = new CheckSpec.Http(url, 200, 299, Optional.empty(), false, TestSpecs.timeout(5000));
+            var insecure = new CheckSpec.Http(url, 200, 299, Optional.empty(), true, TestSpecs.timeout(5000));
+            assertThat(factory.create(secure)).isInstanceOf(HttpProbe.class);
+            assertThat(factory.create(secure).run().orTimeout(15, TimeUnit.SECONDS).join().healthy()).isFalse();
+            assertThat(factory.create(insecure).run().orTimeout(15, TimeUnit.SECONDS).join().healthy()).isTrue();
+            var plain = new CheckSpec.Http(URI.create("http://127.0.0.1:1/health"), 200, 299, Optional.empty(), false,
+                    TestSpecs.timeout(5000));
+            assertThat(factory.create(plain)).isInstanceOf(PlainHttpProbe.class);
+        }
     }
 }

@@ -1,0 +1,8 @@
+/**
+ * The HTTP/1.1 client behind plain {@code http://} health checks: {@link dev.baton.agent.check.http.PlainHttpClient}
+ * runs every exchange on one selector thread, with one kept-alive connection per caller
+ * ({@link dev.baton.agent.check.http.PlainHttpClient.Session}); {@link dev.baton.agent.check.http.ResponseParser}
+ * reads a response incrementally (Content-Length, chunked or close-delimited, interim 1xx skipped) and keeps only
+ * the status and the first bytes of the body. It exists for cost: thousands of checks per second on one core.
+ */
+package dev.baton.agent.check.http;
