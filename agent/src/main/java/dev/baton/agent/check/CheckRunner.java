@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -37,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * HTTPS checks are asynchronous on one shared JDK client. Neither holds a thread while it waits. No thread is
  * created per instance.
  *
- * <p>Pitfall: the JDK HTTP client completes every {@code sendAsync} future on CompletableFuture's default
- * executor, which is a new thread per task when the common ForkJoinPool has parallelism 1 (the default on
+ * <p>Pitfall (HTTPS checks): the JDK HTTP client completes every {@code sendAsync} future on CompletableFuture's
+ * default executor, which is a new thread per task when the common ForkJoinPool has parallelism 1 (the default on
  * machines with two cores or fewer). The daemon should set {@code java.util.concurrent.ForkJoinPool.common.parallelism}
- * to at least 2 before anything touches the pool; the runner warns at construction when it is not.
+ * to at least 2 before anything touches the pool; {@link ProbeFactory} warns when it builds that client and it is not.
  *
  * <p>Timing: each instance gets a random offset in [0, interval) when added, so instances added together do not
  * fire together; after that, run k of an instance is due at {@code offset + k * interval}, shifted by a random
@@ -96,11 +95,6 @@ public final class CheckRunner implements AutoCloseable {
             throw new UncheckedIOException("cannot open the HTTP check client's selector", e);
         }
         this.probes = new ProbeFactory(workers, httpExecutor, plainHttp);
-        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
-            log.warn("the common ForkJoinPool has parallelism {}: the JDK HTTP client will start a new thread for"
-                    + " every HTTP check response; start the JVM with"
-                    + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2", ForkJoinPool.getCommonPoolParallelism());
-        }
     }
 
     /**

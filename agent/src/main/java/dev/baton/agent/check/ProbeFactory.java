@@ -4,6 +4,9 @@ import dev.baton.agent.check.http.PlainHttpClient;
 import java.net.http.HttpClient;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the probe for a {@link CheckSpec}. Plain {@code http://} checks share one {@link PlainHttpClient} (each
@@ -11,6 +14,8 @@ import java.util.concurrent.Executor;
  * among the {@code insecure} ones), which pools connections; each is built on first use. Thread-safe.
  */
 public final class ProbeFactory {
+    private static final Logger log = LoggerFactory.getLogger(ProbeFactory.class);
+
     private final Executor blockingExecutor;
     private final Executor httpExecutor;
     private final PlainHttpClient plainClient;
@@ -49,7 +54,7 @@ public final class ProbeFactory {
         if (client == null) {
             synchronized (this) {
                 client = verifyingClient;
-                if (client == null) verifyingClient = client = HttpProbe.newClient(false, httpExecutor);
+                if (client == null) verifyingClient = client = jdkClient(false);
             }
         }
         return client;
@@ -60,9 +65,18 @@ public final class ProbeFactory {
         if (client == null) {
             synchronized (this) {
                 client = insecureClient;
-                if (client == null) insecureClient = client = HttpProbe.newClient(true, httpExecutor);
+                if (client == null) insecureClient = client = jdkClient(true);
             }
         }
         return client;
+    }
+
+    private HttpClient jdkClient(boolean insecure) {
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            log.warn("the common ForkJoinPool has parallelism {}: the JDK HTTP client behind HTTPS checks will start a"
+                    + " new thread for every response; start the JVM with"
+                    + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2", ForkJoinPool.getCommonPoolParallelism());
+        }
+        return HttpProbe.newClient(insecure, httpExecutor);
     }
 }
