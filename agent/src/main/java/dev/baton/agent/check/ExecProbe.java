@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -34,16 +33,11 @@ public final class ExecProbe implements Probe {
             Process p = process.get();
             if (p != null && p.isAlive()) killTree(p);
         });
-        try {
-            executor.execute(() -> start(process, result));
-        } catch (RejectedExecutionException e) {
-            result.complete(ProbeResult.fail("not run: checks are shutting down", Duration.ZERO));
-        }
+        BlockingStep.start(executor, result, () -> start(process, result));
         return result;
     }
 
     private void start(AtomicReference<Process> holder, CompletableFuture<ProbeResult> result) {
-        if (result.isDone()) return;
         Duration timeout = spec.timing().timeout();
         long start = System.nanoTime();
         Process process;

@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -27,11 +26,6 @@ import javax.net.ssl.X509ExtendedTrustManager;
 public final class HttpProbe implements Probe {
     /** At most this much of a body is read when looking for the expected text; the rest is never downloaded. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
-    /**
-     * Extra time on top of the request timeout before the probe gives up on its own: the client's timer
-     * normally fires first, this only bounds a client that does not.
-     */
-    static final Duration GUARD_GRACE = Duration.ofMillis(100);
 
     private final CheckSpec.Http spec;
     private final HttpClient client;
@@ -89,7 +83,7 @@ public final class HttpProbe implements Probe {
         }
         CompletableFuture<ProbeResult> result = exchange.handle((response, error) ->
                 error != null ? ProbeResult.fail(Failures.describe(error, timeout), start) : judge(response, start));
-        result.completeOnTimeout(ProbeResult.timedOut(timeout), timeout.plus(GUARD_GRACE).toNanos(), TimeUnit.NANOSECONDS);
+        BlockingStep.guard(result, timeout); // the client's own timer normally fires first
         // Cancelling the client's future aborts the exchange and closes its connection (JDK 16+).
         result.whenComplete((r, e) -> exchange.cancel(true));
         return result;

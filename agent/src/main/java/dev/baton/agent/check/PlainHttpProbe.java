@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Plain {@code http://} GET through the shared {@link PlainHttpClient}, on a kept-alive connection of its own,
@@ -58,23 +56,16 @@ public final class PlainHttpProbe implements Probe {
         Duration timeout = spec.timing().timeout();
         if (literal != null) return exchange(new InetSocketAddress(literal, port), start);
         CompletableFuture<ProbeResult> result = new CompletableFuture<>();
-        try {
-            blockingExecutor.execute(() -> {
-                if (result.isDone()) return;
-                try {
-                    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(host), port);
-                    exchange(address, start).whenComplete((r, e) -> result.complete(r));
-                } catch (UnknownHostException e) {
-                    result.complete(ProbeResult.fail("unknown host " + host, start));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            result.complete(ProbeResult.fail("not run: checks are shutting down", Duration.ZERO));
-            return result;
-        }
+        BlockingStep.start(blockingExecutor, result, () -> {
+            try {
+                InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(host), port);
+                exchange(address, start).whenComplete((r, e) -> result.complete(r));
+            } catch (UnknownHostException e) {
+                result.complete(ProbeResult.fail("unknown host " + host, start));
+            }
+        });
         // Bounds the name lookup and the time spent queued, which the exchange's own timeout does not cover.
-        result.completeOnTimeout(ProbeResult.timedOut(timeout), timeout.plus(HttpProbe.GUARD_GRACE).toNanos(),
-                TimeUnit.NANOSECONDS);
+        BlockingStep.guard(result, timeout);
         return result;
     }
 

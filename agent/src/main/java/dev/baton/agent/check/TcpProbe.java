@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * TCP connect: healthy when a connection to host:port is established within the timeout; the connection is
@@ -34,20 +32,13 @@ public final class TcpProbe implements Probe {
         Socket socket = new Socket();
         // Closing the socket is the only way to abort a blocked connect (it ignores interrupts).
         result.whenComplete((r, e) -> closeQuietly(socket));
-        try {
-            executor.execute(() -> connect(socket, timeout, result));
-        } catch (RejectedExecutionException e) {
-            result.complete(ProbeResult.fail("not run: checks are shutting down", Duration.ZERO));
-            return result;
-        }
+        BlockingStep.start(executor, result, () -> connect(socket, timeout, result));
         // Bounds the name lookup and the time spent queued, which the connect timeout does not cover.
-        result.completeOnTimeout(ProbeResult.timedOut(timeout), timeout.plus(HttpProbe.GUARD_GRACE).toNanos(),
-                TimeUnit.NANOSECONDS);
+        BlockingStep.guard(result, timeout);
         return result;
     }
 
     private void connect(Socket socket, Duration timeout, CompletableFuture<ProbeResult> result) {
-        if (result.isDone()) return;
         long start = System.nanoTime();
         try {
             socket.connect(new InetSocketAddress(spec.host(), spec.port()), (int) Math.max(1, timeout.toMillis()));
