@@ -19,5 +19,10 @@ public enum DropReason {
     /** Peer's send queue full when send() was called. */
     QUEUE_FULL,
     /** Handshake did not finish in time. */
-    HANDSHAKE_TIMEOUT
+    HANDSHAKE_TIMEOUT,
+    /**
+     * Too many accepted connections were in their handshake at once: the oldest was closed to make room (see
+     * {@code TcpTransport.MAX_PENDING_HANDSHAKES}).
+     */
+    HANDSHAKE_EVICTED
 }

@@ -17,11 +17,11 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The authenticated TCP mesh between the static members of a cluster (layout and handshake in
@@ -39,7 +39,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TcpTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(TcpTransport.class.getName());
     /** Connections still in their handshake; beyond this, new ones are closed at once. */
-    private static final int MAX_PENDING_HANDSHAKES = 32;
+    /**
+     * Accepted connections still in their handshake, at most. Past this, the oldest is closed to make room: a
+     * member's handshake takes a round trip, so whoever holds a connection open without finishing one (a port
+     * scanner, a flood of idle connections) is the one evicted, and a member dialing in still gets through.
+     */
+    static final int MAX_PENDING_HANDSHAKES = 32;
     private static final int ACCEPT_BACKLOG = 50;
     private static final int READ_BUFFER_BYTES = 64 * 1024;
 
@@ -49,7 +54,8 @@ public final class TcpTransport implements Transport {
     private final Map<Integer, PeerLink> links;
     private final StatsCounters stats = new StatsCounters();
     private final SecureRandom nonces = new SecureRandom();
-    private final AtomicInteger pendingHandshakes = new AtomicInteger();
+    /** Accepted sockets still in their handshake, oldest first. */
+    private final ConcurrentLinkedDeque<Socket> pendingHandshakes = new ConcurrentLinkedDeque<>();
     private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closedLatch = new CountDownLatch(1);
@@ -237,21 +243,28 @@ public final class TcpTransport implements Transport {
                 }
                 continue;
             }
-            if (pendingHandshakes.incrementAndGet() > MAX_PENDING_HANDSHAKES) {
-                pendingHandshakes.decrementAndGet();
-                LOG.log(System.Logger.Level.WARNING, "member {0}: too many pending handshakes, closing {1}",
-                        selfId, socket.getRemoteSocketAddress());
-                closeQuietly(socket);
-                continue;
-            }
             track(socket);
+            pendingHandshakes.addLast(socket);
+            evictOldestHandshakes();
             try {
                 startThread(prefix() + "handshake", () -> acceptConnection(socket));
             } catch (RuntimeException | OutOfMemoryError e) {
-                pendingHandshakes.decrementAndGet();
+                pendingHandshakes.remove(socket);
                 untrackAndClose(socket);
                 throw e;
             }
+        }
+    }
+
+    private void evictOldestHandshakes() {
+        // size() walks the deque: fine for a few dozen entries, and only on accept.
+        while (pendingHandshakes.size() > MAX_PENDING_HANDSHAKES) {
+            Socket oldest = pendingHandshakes.pollFirst();
+            if (oldest == null) return;
+            stats.drop(DropReason.HANDSHAKE_EVICTED);
+            LOG.log(System.Logger.Level.DEBUG, "member {0}: {1} handshakes pending, closing the oldest, from {2}",
+                    selfId, MAX_PENDING_HANDSHAKES, oldest.getRemoteSocketAddress());
+            closeQuietly(oldest); // its handshake thread sees the socket closed and ends
         }
     }
 
@@ -262,7 +275,7 @@ public final class TcpTransport implements Transport {
             connection = handshake(socket, codec, (in, out) ->
                     Handshake.accept(in, out, codec, selfId, links::containsKey, nonces));
         } finally {
-            pendingHandshakes.decrementAndGet();
+            pendingHandshakes.remove(socket);
         }
         if (connection == null) {
             return;
