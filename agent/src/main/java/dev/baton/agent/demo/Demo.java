@@ -9,12 +9,15 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code baton demo}: three Baton nodes (the third a witness) as real processes on loopback, two instances
@@ -27,6 +30,7 @@ public final class Demo {
     static final String ZONE = "demo.baton.test.";
     static final String NAME = "web." + ZONE;
     static final long POLL_MILLIS = 20;
+    static final long DNS_POLL_MILLIS = 5;
 
     private final PrintStream out;
     private final List<String> problems = new ArrayList<>();
@@ -169,32 +173,86 @@ public final class Demo {
     private boolean watch(Timeline t, List<DemoNode> nodes, Duration limit, String instance, String state,
                           String expectAddress, String expectActive) {
         long end = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < end) {
-            boolean all = true;
-            for (DemoNode n : nodes) {
-                if (!n.alive()) continue;
-                Optional<JsonNode> s = n.status();
-                if (s.isPresent()) {
-                    JsonNode svc = s.get().path("services").path(0);
-                    if (state.equals(svc.path("local_checks").path(instance).asText())) {
-                        t.mark("node " + n.id + ": its check sees " + instance + " " + state);
-                    }
-                    if (expectActive.equals(svc.path("active").asText())) {
-                        String who = s.get().path("leading").asBoolean() ? " (leader)" : "";
-                        t.mark("node " + n.id + ": decision applied: web -> " + expectActive + " (term "
-                                + svc.path("decided_term").asLong() + ")" + who + ": " + svc.path("reason").asText());
-                    }
-                }
-                String answer = dnsAnswer(n);
-                if (expectAddress.equals(answer)) t.mark("node " + n.id + ": DNS answers " + expectActive + " (" + answer + ")");
-                else all = false;
-            }
-            Long servedAt = served.get(expectActive + "@" + phaseStart);
-            if (servedAt != null) t.at(servedAt, "client: first request served by " + expectActive);
-            if (all && servedAt != null) return true;
-            sleep(POLL_MILLIS);
+        // One DNS poller per node, every 5 ms: the time a node first answers is then accurate to a few ms, which
+        // one loop polling three nodes' status and DNS in turn is not.
+        Map<Integer, Long> answeredAt = new ConcurrentHashMap<>();
+        AtomicBoolean watching = new AtomicBoolean(true);
+        List<Thread> pollers = new ArrayList<>();
+        for (DemoNode n : nodes) {
+            if (!n.alive()) continue;
+            Thread poller = new Thread(() -> pollDns(n, expectAddress, end, watching, answeredAt), "demo-dns-" + n.id);
+            poller.setDaemon(true);
+            poller.start();
+            pollers.add(poller);
         }
-        return false;
+        try {
+            while (System.nanoTime() < end) {
+                boolean all = true;
+                for (DemoNode n : nodes) {
+                    if (!n.alive()) continue;
+                    recordStatus(t, n, instance, state, expectActive);
+                    Long at = answeredAt.get(n.id);
+                    if (at != null) t.at(at, "node " + n.id + ": DNS answers " + expectActive + " (" + expectAddress + ")");
+                    else all = false;
+                }
+                Long servedAt = served.get(expectActive + "@" + phaseStart);
+                if (servedAt != null) t.at(servedAt, "client: first request served by " + expectActive);
+                if (all && servedAt != null) {
+                    // A node may have applied between its status poll and its DNS answer: one more look at each.
+                    for (DemoNode n : nodes) if (n.alive()) recordStatus(t, n, instance, state, expectActive);
+                    return true;
+                }
+                sleep(POLL_MILLIS);
+            }
+            return false;
+        } finally {
+            watching.set(false);
+            for (Thread poller : pollers) {
+                try {
+                    poller.join(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private static void pollDns(DemoNode n, String expectAddress, long end, AtomicBoolean watching,
+                                Map<Integer, Long> answeredAt) {
+        DnsProbe probe;
+        try {
+            probe = probe(n);
+        } catch (IOException e) {
+            return; // no answer from this node: the phase reports it as not done
+        }
+        while (watching.get() && System.nanoTime() < end) {
+            if (expectAddress.equals(probe.ask())) {
+                answeredAt.put(n.id, System.nanoTime());
+                return;
+            }
+            sleep(DNS_POLL_MILLIS);
+        }
+    }
+
+    /**
+     * Records the node's own check of {@code instance} reaching {@code state} and its applying the decision for
+     * {@code expectActive}, at the times the node reports: polls of three nodes in turn on a busy machine would
+     * otherwise show events out of their real order.
+     */
+    private static void recordStatus(Timeline t, DemoNode n, String instance, String state, String expectActive) {
+        Optional<JsonNode> s = n.status();
+        if (s.isEmpty()) return;
+        JsonNode svc = s.get().path("services").path(0);
+        if (state.equals(svc.path("local_checks").path(instance).asText())) {
+            t.atWallClock(svc.path("local_checks_changed_at").path(instance).asText(null),
+                    "node " + n.id + ": its check sees " + instance + " " + state);
+        }
+        if (expectActive.equals(svc.path("active").asText())) {
+            String who = s.get().path("leading").asBoolean() ? " (leader)" : "";
+            t.atWallClock(svc.path("applied_at").asText(null), "node " + n.id + ": decision applied: web -> "
+                    + expectActive + " (term " + svc.path("decided_term").asLong() + ")" + who + ": "
+                    + svc.path("reason").asText());
+        }
     }
 
     private int report(List<DemoNode> nodes, DemoClient client) {
@@ -282,11 +340,28 @@ public final class Demo {
     /** Events of one phase, in milliseconds since it began; each event is recorded the first time it is seen. */
     static final class Timeline {
         final long start = System.nanoTime();
+        private final long startEpochMillis = System.currentTimeMillis();
         private final Map<String, Long> events = new LinkedHashMap<>();
 
         /** Records {@code event} now, unless it was already recorded. */
         void mark(String event) {
             at(System.nanoTime(), event);
+        }
+
+        /**
+         * Records {@code event} at a wall-clock instant a node reported (ISO-8601; null: not known), unless it was
+         * already recorded or happened before this timeline started. Both clocks are this machine's.
+         */
+        void atWallClock(String instant, String event) {
+            if (instant == null || instant.isEmpty() || "null".equals(instant)) return;
+            long epochMillis;
+            try {
+                epochMillis = Instant.parse(instant).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                return;
+            }
+            if (epochMillis < startEpochMillis) return;
+            at(start + (epochMillis - startEpochMillis) * 1_000_000L, event);
         }
 
         void at(long nanos, String event) {

@@ -196,12 +196,16 @@ public final class AgentNode implements AutoCloseable {
                 });
                 svc.put("verdicts", evidence);
             }
+            svc.put("applied_at", replica.appliedAt(service.name()).map(Instant::toString).orElse(null));
             Map<String, String> mine = new LinkedHashMap<>();
+            Map<String, String> mineSince = new LinkedHashMap<>();
             for (InstanceConfig instance : service.instances()) {
-                InstanceHealth h = local.getOrDefault(new InstanceKey(service.name(), instance.name()), InstanceHealth.UNKNOWN);
-                mine.put(instance.name(), h.name().toLowerCase());
+                InstanceKey key = new InstanceKey(service.name(), instance.name());
+                mine.put(instance.name(), local.getOrDefault(key, InstanceHealth.UNKNOWN).name().toLowerCase());
+                mineSince.put(instance.name(), observations.changedAt(key).map(Instant::toString).orElse(null));
             }
             svc.put("local_checks", mine);
+            svc.put("local_checks_changed_at", mineSince);
             services.add(svc);
         }
         out.put("services", services);

@@ -5,7 +5,9 @@ import dev.baton.agent.check.InstanceHealth;
 import dev.baton.agent.check.InstanceKey;
 import dev.baton.agent.check.ProbeResult;
 
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +24,8 @@ final class Observations implements HealthListener {
 
     private final Map<InstanceKey, InstanceHealth> view = new ConcurrentHashMap<>();
     private final Map<InstanceKey, ProbeResult> lastResults = new ConcurrentHashMap<>();
+    /** When (wall clock, epoch ms) each instance last changed state in this node's view: for the status document. */
+    private final Map<InstanceKey, Long> changedAtMillis = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final Runnable changed;
 
@@ -38,7 +42,13 @@ final class Observations implements HealthListener {
         InstanceKey key = new InstanceKey(service, instance);
         view.put(key, newState);
         lastResults.put(key, lastResult);
+        changedAtMillis.put(key, System.currentTimeMillis());
         changed.run();
+    }
+
+    /** When the instance last changed state in this node's view; empty if it never has. */
+    Optional<Instant> changedAt(InstanceKey key) {
+        return Optional.ofNullable(changedAtMillis.get(key)).map(Instant::ofEpochMilli);
     }
 
     Map<InstanceKey, InstanceHealth> snapshot() {

@@ -10,6 +10,10 @@ import dev.baton.election.ElectionNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -28,6 +32,8 @@ final class Replica implements ElectionListener {
     private final ViewBook views;
     private final LongSupplier monotonicMillis;
     private final AtomicReference<AnswerTable> table = new AtomicReference<>();
+    /** Per service, when (wall clock, epoch ms) this node applied its current decision: for the status document. */
+    private final Map<String, Long> appliedAtMillis = new ConcurrentHashMap<>();
     private volatile DecisionState state = new DecisionState();
     private volatile ElectionNode node;
     private long appliedSinceCompaction;
@@ -52,6 +58,11 @@ final class Replica implements ElectionListener {
         return table.get();
     }
 
+    /** When this node applied the service's current decision (restored from a snapshot counts as applied). */
+    Optional<Instant> appliedAt(String service) {
+        return Optional.ofNullable(appliedAtMillis.get(service)).map(Instant::ofEpochMilli);
+    }
+
     @Override
     public void onCommit(long index, long term, byte[] data) {
         Decision decision;
@@ -63,6 +74,8 @@ final class Replica implements ElectionListener {
             return;
         }
         DecisionState.ApplyOutcome outcome = state.apply(index, decision);
+        // Stamped before the table swap: no DNS answer from the new decision predates its applied_at.
+        if (outcome == DecisionState.ApplyOutcome.APPLIED) appliedAtMillis.put(decision.service(), System.currentTimeMillis());
         table.set(tables.build(state.view()));
         LOG.info("decision {} (term {}): {} -> {} [{}] {}", index, decision.term(), decision.service(),
                 decision.activeInstance().orElse("none"), outcome, decision.reason());
@@ -76,6 +89,9 @@ final class Replica implements ElectionListener {
     public void onSnapshot(long index, long term, byte[] data) {
         state = data.length == 0 ? new DecisionState() : DecisionState.restore(data);
         table.set(tables.build(state.view()));
+        appliedAtMillis.clear();
+        long now = System.currentTimeMillis();
+        state.view().decisions().forEach((service, decision) -> appliedAtMillis.put(service, now));
         LOG.info("restored decisions up to index {}", index);
     }
 
