@@ -107,9 +107,20 @@ public final class ElectionNode implements AutoCloseable {
     }
 
     private static TransportConfig transportConfig(Builder b) {
+        return transportConfig(b.config, b.clusterKey);
+    }
+
+    /**
+     * The transport configuration a node of {@code config} uses when it builds its own transport: every member's
+     * configured address, and, as the cluster identity bound into every MAC, the cluster name followed by the
+     * timings all members must share ({@link Timings#sharedIdentity()}). Give a transport you build yourself this
+     * configuration (or one with the same cluster name) so that mismatched members cannot talk.
+     */
+    public static TransportConfig transportConfig(ElectionConfig config, byte[] clusterKey) {
         Map<Integer, java.net.InetSocketAddress> addresses = new HashMap<>();
-        for (Member m : b.config.members()) addresses.put(m.id(), m.address());
-        return TransportConfig.of(b.config.clusterName(), b.config.selfId(), addresses, b.clusterKey);
+        for (Member m : config.members()) addresses.put(m.id(), m.address());
+        String identity = config.clusterName() + "/" + config.timings().sharedIdentity();
+        return TransportConfig.of(identity, config.selfId(), addresses, clusterKey);
     }
 
     public static Builder builder(ElectionConfig config) {

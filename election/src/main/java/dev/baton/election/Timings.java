@@ -74,4 +74,15 @@ public record Timings(long tickMillis, long heartbeatMillis, long followerTimeou
     public long holdDownNanos() {
         return holdDownMillis * 1_000_000L;
     }
+
+    /**
+     * The timings every member must share for the lease to be safe: a leader's lease is derived from its own
+     * follower timeout and drift margin, and holds only if no follower's promise is shorter. The transport binds
+     * this text into every frame's MAC (see {@link ElectionNode#transportConfig}), so a member configured with
+     * other values cannot talk to the cluster at all (its frames fail with BAD_MAC) rather than vote unsafely.
+     * The other timings only pace this node and may differ between members.
+     */
+    public String sharedIdentity() {
+        return "follower_timeout=" + followerTimeoutMillis + "ms,drift=" + driftMargin;
+    }
 }

@@ -51,4 +51,28 @@ class ElectionNodeTest {
             assertThat(c.events.get(1)).contains("lost " + term);
         }
     }
+
+    @Test
+    void aMemberWithAnotherFollowerTimeoutCannotTalkToTheCluster() throws Exception {
+        // Its promises would last 1.5 s where the leader's lease assumes 1 s, or the other way round: either way
+        // the lease would be unsafe, so the transport keeps it out (the timings are part of every MAC).
+        Timings other = new Timings(Timings.DEFAULT_TICK_MILLIS, Timings.DEFAULT_HEARTBEAT_MILLIS, 1500,
+                Timings.DEFAULT_DRIFT_MARGIN, Timings.DEFAULT_CANDIDATE_RETRY_MILLIS, Timings.DEFAULT_HOLD_DOWN_MILLIS);
+        try (LocalCluster c = new LocalCluster(3, dir, Timings.DEFAULTS)) {
+            for (int id = 1; id <= 3; id++) c.start(id); // a new cluster's first election needs every member
+            await().atMost(Duration.ofSeconds(15)).until(() -> c.nodes.get(1).isLeader());
+            c.stop(3);
+            ElectionNode odd = c.start(3, other); // same data, another follower timeout
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    c.nodes.get(1).transportStats().dropped(dev.baton.election.transport.DropReason.BAD_MAC)
+                            + c.nodes.get(2).transportStats().dropped(dev.baton.election.transport.DropReason.BAD_MAC)
+                            + odd.transportStats().dropped(dev.baton.election.transport.DropReason.BAD_MAC) > 0);
+            Thread.sleep(1000); // time enough to have connected, had it been allowed to
+            assertThat(odd.status().leaderId()).as("node 3 never hears of a leader").isZero();
+            assertThat(odd.status().peers()).noneMatch(PeerStatus::reachable);
+            assertThat(c.nodes.get(1).status().peers().stream().filter(p -> p.id() == 3))
+                    .allSatisfy(p -> assertThat(p.reachable()).isFalse());
+            assertThat(c.leader().append("still commits".getBytes()).join()).isPositive();
+        }
+    }
 }

@@ -6,7 +6,6 @@ import dev.baton.election.transport.TransportConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,16 +40,15 @@ final class LocalCluster implements AutoCloseable {
     }
 
     ElectionNode start(int id) {
-        ElectionConfig config = new ElectionConfig("test", id, members, timings);
-        Map<Integer, InetSocketAddress> addresses = new HashMap<>();
-        for (Member m : members) addresses.put(m.id(), m.address());
+        return start(id, timings);
+    }
+
+    /** Starts node {@code id} with its own timings (the others keep the cluster's). */
+    ElectionNode start(int id, Timings own) {
+        ElectionConfig config = new ElectionConfig("test", id, members, own);
+        TransportConfig transportConfig = ElectionNode.transportConfig(config, KEY);
         ServerSocket socket = sockets.remove(id);
-        TcpTransport transport;
-        if (socket != null) {
-            transport = new TcpTransport(TransportConfig.of("test", id, addresses, KEY), socket);
-        } else {
-            transport = new TcpTransport(TransportConfig.of("test", id, addresses, KEY));
-        }
+        TcpTransport transport = socket != null ? new TcpTransport(transportConfig, socket) : new TcpTransport(transportConfig);
         List<String> log = events.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
         ElectionNode node = ElectionNode.builder(config)
                 .dataDirectory(root.resolve("node" + id))

@@ -1,16 +1,19 @@
 package dev.baton.agent.config;
 
+import dev.baton.election.Timings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The static cluster: its name, this node's id, every member, the shared key and this node's data directory
- * (absolute). {@link #toString()} is safe to log: the key prints redacted.
+ * The static cluster: its name, this node's id, every member, the shared key, this node's data directory
+ * (absolute) and the election's timings. {@link #toString()} is safe to log: the key prints redacted.
  */
-public record ClusterConfig(String name, int node, List<MemberConfig> members, ClusterKey key, Path dataDir) {
+public record ClusterConfig(String name, int node, List<MemberConfig> members, ClusterKey key, Path dataDir,
+                            Timings timings) {
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(timings, "timings");
         members = List.copyOf(members);
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(dataDir, "dataDir");

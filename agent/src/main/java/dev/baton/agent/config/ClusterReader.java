@@ -1,5 +1,6 @@
 package dev.baton.agent.config;
 
+import dev.baton.election.Timings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ final class ClusterReader {
 
     static Optional<ClusterConfig> read(ConfigNode cluster, Path configDir, Function<String, String> env) {
         if (cluster.requireMap().isEmpty()) return Optional.empty();
-        cluster.allowOnly("name", "node", "members", "key_file", "data_dir");
+        cluster.allowOnly("name", "node", "members", "key_file", "data_dir", "timings");
 
         ConfigNode nameNode = cluster.get("name");
         Optional<String> name = nameNode.requireText().filter(n -> {
@@ -32,11 +33,14 @@ final class ClusterReader {
         Optional<Integer> node = readNode(cluster.get("node"), members);
         Optional<ClusterKey> key = ClusterKeyReader.read(cluster.get("key_file"), configDir, env);
         Optional<Path> dataDir = readDataDir(cluster.get("data_dir"), configDir);
+        Optional<Timings> timings = TimingsReader.read(cluster.get("timings"));
 
-        if (name.isEmpty() || members.isEmpty() || node.isEmpty() || key.isEmpty() || dataDir.isEmpty()) {
+        if (name.isEmpty() || members.isEmpty() || node.isEmpty() || key.isEmpty() || dataDir.isEmpty()
+                || timings.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ClusterConfig(name.get(), node.get(), members.get(), key.get(), dataDir.get()));
+        return Optional.of(new ClusterConfig(name.get(), node.get(), members.get(), key.get(), dataDir.get(),
+                timings.get()));
     }
 
     private static Optional<List<MemberConfig>> readMembers(ConfigNode membersNode) {

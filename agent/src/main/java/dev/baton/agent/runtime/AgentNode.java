@@ -16,7 +16,6 @@ import dev.baton.election.ElectionNode;
 import dev.baton.election.Member;
 import dev.baton.election.NodeStatus;
 import dev.baton.election.PeerStatus;
-import dev.baton.election.Timings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,8 +65,7 @@ public final class AgentNode implements AutoCloseable {
     private AgentNode(BatonConfig config) {
         this.config = config;
         this.self = config.cluster().node();
-        Timings timings = Timings.DEFAULTS;
-        this.currentWithinNanos = timings.promiseNanos();
+        this.currentWithinNanos = config.cluster().timings().promiseNanos();
         this.replica = new Replica(self, new AnswerTables(config), views, AgentNode::millis);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "baton-agent-" + self);
@@ -98,7 +96,8 @@ public final class AgentNode implements AutoCloseable {
         for (MemberConfig m : config.cluster().members()) {
             members.add(new Member(m.id(), m.address().host(), m.address().port(), m.witness()));
         }
-        ElectionConfig electionConfig = new ElectionConfig(config.cluster().name(), self, members, Timings.DEFAULTS);
+        ElectionConfig electionConfig = new ElectionConfig(config.cluster().name(), self, members,
+                config.cluster().timings());
         node = ElectionNode.builder(electionConfig)
                 .dataDirectory(config.cluster().dataDir())
                 .clusterKey(config.cluster().key().bytes())

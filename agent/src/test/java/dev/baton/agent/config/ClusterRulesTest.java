@@ -86,4 +86,41 @@ class ClusterRulesTest extends ConfigTestSupport {
         assertThat(errors(example("data_dir: data/node1", "data_dir: afile")))
                 .containsExactly("cluster.data_dir: " + dir.toAbsolutePath().resolve("afile") + " exists and is not a directory");
     }
+
+    private static final String DATA_DIR = "  data_dir: data/node1\n";
+
+    private String withTimings(String timings) {
+        return example(DATA_DIR, DATA_DIR + "  timings: " + timings + "\n");
+    }
+
+    @Test
+    void timingsDefaultToLibabsAndEachMayBeSet() throws Exception {
+        assertThat(load(example(DATA_DIR, DATA_DIR)).cluster().timings()).isEqualTo(dev.baton.election.Timings.DEFAULTS);
+        var timings = load(withTimings("{heartbeat: 200ms, follower_timeout: 3s, candidate_retry: 1s, hold_down: 10s}"))
+                .cluster().timings();
+        assertThat(timings.heartbeatMillis()).isEqualTo(200);
+        assertThat(timings.followerTimeoutMillis()).isEqualTo(3000);
+        assertThat(timings.candidateRetryMillis()).isEqualTo(1000);
+        assertThat(timings.holdDownMillis()).isEqualTo(10_000);
+        assertThat(load(withTimings("{hold_down: 0s}")).cluster().timings().holdDownMillis()).isZero();
+    }
+
+    @Test
+    void timingsFollowTheElectionsRules() {
+        assertThat(errors(withTimings("{heartbeat: 5ms}")))
+                .containsExactly("cluster.timings.heartbeat: \"5ms\" must be at least 10ms (the election's tick)");
+        assertThat(errors(withTimings("{heartbeat: 500ms}")))
+                .containsExactly("cluster.timings.follower_timeout: the default 1s must be at least 3 heartbeats (1500ms)");
+        assertThat(errors(withTimings("{follower_timeout: 200ms}")))
+                .containsExactly("cluster.timings.follower_timeout: \"200ms\" must be at least 3 heartbeats (300ms)");
+        assertThat(errors(withTimings("{follower_timeout: 2m}")))
+                .containsExactly("cluster.timings.follower_timeout: \"2m\" must be at most 1m");
+        assertThat(errors(withTimings("{candidate_retry: 700ms}")))
+                .containsExactly("cluster.timings.candidate_retry: \"700ms\" must be at most 2/3 of follower_timeout (666ms)");
+        assertThat(errors(withTimings("{hold_down: 3}")))
+                .containsExactly("cluster.timings.hold_down: expected a duration with a unit (ms, s, m, h), got 3;"
+                        + " write e.g. 3ms or 3s");
+        assertThat(errors(withTimings("{lease: 1s}"))).hasSize(1).first().asString()
+                .startsWith("cluster.timings.lease: unknown key");
+    }
 }

@@ -42,6 +42,7 @@ class AgentDigTest {
                     - {id: 1, address: 127.0.0.1:%d}
                   key_file: cluster.key
                   data_dir: data
+                  timings: {heartbeat: 50ms, follower_timeout: 600ms, hold_down: 1s}
                 api:
                   listen: 127.0.0.1:0
                 dns:
@@ -115,6 +116,15 @@ class AgentDigTest {
         assertThat(none.answer()).isEmpty();
         if (edns.startsWith("+bufsize")) assertThat(nx.ednsUdp()).isEqualTo(1232);
         else assertThat(nx.ednsUdp()).isNull();
+    }
+
+    @Test
+    void theConfiguredTimingsRunTheElection() {
+        var timings = agent.election().config().timings();
+        assertThat(timings.heartbeatMillis()).isEqualTo(50);
+        assertThat(timings.followerTimeoutMillis()).isEqualTo(600);
+        assertThat(timings.holdDownMillis()).isEqualTo(1000);
+        assertThat(timings.candidateRetryMillis()).isEqualTo(300);
     }
 
     @Test

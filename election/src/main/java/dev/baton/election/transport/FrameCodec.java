@@ -186,7 +186,7 @@ final class FrameCodec {
         byte[] actual = Arrays.copyOfRange(body, body.length - MAC_BYTES, body.length);
         // Constant time, so response timing does not reveal how many MAC bytes matched.
         if (!MessageDigest.isEqual(expected, actual)) {
-            throw new FrameRejectedException(DropReason.BAD_MAC, "MAC does not verify (wrong key or cluster name?)");
+            throw new FrameRejectedException(DropReason.BAD_MAC, "MAC does not verify (another cluster key, cluster name or shared timings?)");
         }
     }
 
