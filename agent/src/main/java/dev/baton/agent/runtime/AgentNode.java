@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,7 @@ public final class AgentNode implements AutoCloseable {
     private final ScheduledExecutorService loop;
     private final AtomicBoolean reportDue = new AtomicBoolean(true);
     private final long startedMillis = millis();
+    private final LeaderlessWarning leaderless;
     private ElectionNode node;
     private DnsServer dns;
     private StatusServer api;
@@ -66,6 +68,9 @@ public final class AgentNode implements AutoCloseable {
         this.config = config;
         this.self = config.cluster().node();
         this.currentWithinNanos = config.cluster().timings().promiseNanos();
+        Map<Integer, String> addresses = new HashMap<>();
+        for (MemberConfig m : config.cluster().members()) addresses.put(m.id(), m.address().toString());
+        this.leaderless = new LeaderlessWarning(addresses);
         this.replica = new Replica(self, new AnswerTables(config), views, AgentNode::millis);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "baton-agent-" + self);
@@ -125,9 +130,10 @@ public final class AgentNode implements AutoCloseable {
             }
         }
         loop.scheduleWithFixedDelay(this::step, LOOP_MILLIS, LOOP_MILLIS, TimeUnit.MILLISECONDS);
-        LOG.info("node {} of cluster {} started: cluster port {}, DNS {}, API {}, {} services", self,
+        int services = config.services().size();
+        LOG.info("node {} of cluster {} started: cluster port {}, DNS {}, API {}, {} service{}", self,
                 config.cluster().name(), config.cluster().self().address(), dns.boundAddresses(), api.address(),
-                config.services().size());
+                services, services == 1 ? "" : "s");
     }
 
     /** One turn of the agent loop: report this node's view to the leader, and decide if leading. */
@@ -135,6 +141,7 @@ public final class AgentNode implements AutoCloseable {
         try {
             long now = millis();
             NodeStatus status = node.status();
+            leaderless.check(status, now).ifPresent(LOG::warn);
             int leader = status.leaderId();
             if (leader != 0 && leader != self
                     && (reportDue.getAndSet(false) || now - lastReportMillis >= Observations.REPORT_INTERVAL_MILLIS)) {
