@@ -251,6 +251,16 @@ class PlainHttpProbeTest {
     }
 
     @Test
+    void anIpv6LiteralIsDialedAndSentInTheHostHeaderWithBrackets() throws IOException {
+        try (var server = new ScriptedHttpServer(InetAddress.getByName("::1"), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false)) {
+            ProbeResult result = probe(http("http://[::1]:" + server.port() + "/health?verbose=1", null, 2000));
+            assertThat(result.detail()).isEqualTo("HTTP 200");
+            assertThat(server.lastRequest).isEqualTo("GET /health?verbose=1 HTTP/1.1\r\nHost: [::1]:" + server.port()
+                    + "\r\nUser-Agent: baton-check\r\nAccept: */*\r\n\r\n");
+        }
+    }
+
+    @Test
     void anUnknownHostFails() {
         ProbeResult result = probe(http("http://no-such-host.invalid:8080/health", null, 2000));
         assertThat(result.healthy()).isFalse();

@@ -25,6 +25,8 @@ final class ScriptedHttpServer implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger closedByClient = new AtomicInteger();
+    /** The head (request line and headers) of the last request received. */
+    volatile String lastRequest = "";
 
     ScriptedHttpServer(InetAddress address, String response, boolean closeAfterResponse) throws IOException {
         this.listener = new ServerSocket(0, 50, address);
@@ -57,10 +59,12 @@ final class ScriptedHttpServer implements AutoCloseable {
     private void serve(Socket socket) {
         try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
             while (true) {
-                if (!readRequest(in)) {
+                String head = readRequest(in);
+                if (head == null) {
                     closedByClient.incrementAndGet();
                     return;
                 }
+                lastRequest = head;
                 requests.incrementAndGet();
                 out.write(response);
                 out.flush();
@@ -71,15 +75,16 @@ final class ScriptedHttpServer implements AutoCloseable {
         }
     }
 
-    /** Reads one request head; false at end of stream. */
-    private static boolean readRequest(InputStream in) throws IOException {
+    /** Reads one request head; null at end of stream. */
+    private static String readRequest(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) >= 0) {
             head.write(b);
-            if (head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) return true;
+            String text = head.toString(StandardCharsets.ISO_8859_1);
+            if (text.endsWith("\r\n\r\n")) return text;
         }
-        return false;
+        return null;
     }
 
     @Override
