@@ -46,6 +46,12 @@ public final class DemoNode implements AutoCloseable {
                 .start();
     }
 
+    /** The running process's id; throws when the node is not running. */
+    public long pid() {
+        if (!alive()) throw new IllegalStateException("node " + id + " is not running");
+        return process.pid();
+    }
+
     public boolean alive() {
         return process != null && process.isAlive();
     }

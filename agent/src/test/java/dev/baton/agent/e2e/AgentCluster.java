@@ -126,6 +126,14 @@ public final class AgentCluster implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Sends a signal ({@code STOP}, {@code CONT}) to a node's process with the system's kill command. */
+    public void signal(int node, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node(node).pid()))
+                .redirectErrorStream(true).start();
+        boolean done = kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        if (!done || kill.exitValue() != 0) throw new IllegalStateException("kill -" + signal + " of node " + node + " failed");
+    }
+
     @Override
     public void close() {
         for (DemoNode n : nodes) n.kill();

@@ -282,6 +282,42 @@ class AgentEndToEndTest {
 
     @Test
     @Order(6)
+    void aFollowerResumedFromAPauseNeverAnswersWhatChangedWhileItSlept() throws Exception {
+        awaitEveryNodeAnswers("imm", PRIMARY, SETTLE);
+        awaitBackupSeenUpEverywhere();
+        awaitSettledLeader(); // node 1: node 2 is a follower
+        int sleeper = 2;
+        List<Integer> others = List.of(1, 3);
+        long pausedAt = System.nanoTime();
+        cluster.signal(sleeper, "STOP");
+        boolean resumed = false;
+        try {
+            // The others are a majority: they fail imm over to b while node 2 sleeps, its table still saying a.
+            cluster.primary().stop();
+            awaitAnswers("imm", BACKUP, others, CHANGE);
+            // A pause longer than the follower timeout: everything node 2 heard before it is stale.
+            long slept = (System.nanoTime() - pausedAt) / 1_000_000;
+            if (slept < 2_500) sleep(2_500 - slept);
+            try (AnswerWatch watch = new AnswerWatch(cluster, "imm", List.of(sleeper))) {
+                cluster.signal(sleeper, "CONT");
+                resumed = true;
+                awaitAnswers("imm", BACKUP, List.of(sleeper), CHANGE);
+                watch.close();
+                assertThat(watch.answers().getOrDefault(sleeper, Map.of()).keySet())
+                        .as("node 2's imm answers from its resume on; first seen " + watch.firstSeen())
+                        .contains(BACKUP)
+                        .doesNotContain(PRIMARY)
+                        .isSubsetOf(BACKUP, "SERVFAIL", "timeout");
+            }
+        } finally {
+            if (!resumed) cluster.signal(sleeper, "CONT");
+            cluster.primary().start();
+        }
+        awaitEveryNodeAnswers("imm", PRIMARY, SETTLE); // failback: immediate
+    }
+
+    @Test
+    @Order(7)
     void wholeClusterKilledAndRestartedNeverAnswersAnOlderDecision() throws Exception {
         // man's last decision is b (a failover; failback is manual), while a is healthy: a node that lost or
         // rolled back its decisions would publish a again, since "no active instance" picks the best one.
