@@ -318,6 +318,28 @@ class AgentEndToEndTest {
 
     @Test
     @Order(7)
+    void aNodeCutOffFromTheMajorityAnswersServfailUntilItIsBack() throws Exception {
+        awaitEveryNodeAnswers("imm", PRIMARY, SETTLE);
+        int alone = 1;
+        List<Integer> silenced = List.of(2, 3); // frozen: to node 1 they are as gone as behind a partition
+        for (int n : silenced) cluster.signal(n, "STOP");
+        try {
+            await("node 1 alone answers SERVFAIL").atMost(CHANGE).pollInterval(Duration.ofMillis(50))
+                    .until(() -> "SERVFAIL".equals(cluster.answer(alone, "imm")));
+            try (AnswerWatch watch = new AnswerWatch(cluster, "imm", List.of(alone))) {
+                sleep(2_000);
+                watch.close();
+                assertThat(watch.answers().get(alone)).as("node 1's imm answers while cut off").containsOnlyKeys("SERVFAIL");
+            }
+            assertThat(cluster.status(alone).orElseThrow().path("current").asBoolean()).isFalse();
+        } finally {
+            for (int n : silenced) cluster.signal(n, "CONT");
+        }
+        awaitEveryNodeAnswers("imm", PRIMARY, SETTLE);
+    }
+
+    @Test
+    @Order(8)
     void wholeClusterKilledAndRestartedNeverAnswersAnOlderDecision() throws Exception {
         // man's last decision is b (a failover; failback is manual), while a is healthy: a node that lost or
         // rolled back its decisions would publish a again, since "no active instance" picks the best one.
