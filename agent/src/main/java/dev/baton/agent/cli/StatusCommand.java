@@ -55,7 +55,7 @@ final class StatusCommand implements Callable<Integer> {
             }
             body = response.body();
         } catch (IOException | IllegalArgumentException e) {
-            err.println("baton status: cannot reach " + base + ": " + e.getMessage());
+            err.println("baton status: cannot reach " + base + ": " + reason(e));
             err.flush();
             return BatonCli.EXIT_FAILURE;
         } catch (InterruptedException e) {
@@ -112,5 +112,15 @@ final class StatusCommand implements Callable<Integer> {
             sb.append(e.getKey()).append(' ').append(e.getValue().asText());
         }
         return sb.toString();
+    }
+
+    /** Why the request failed, in words: the JDK client reports a refused connect without any message. */
+    static String reason(Exception e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused or unreachable (is the agent running, with api.listen at this address?)";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) return "no answer within the timeout";
+        if (e instanceof IllegalArgumentException) return "not a valid URL (" + e.getMessage() + ")";
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

@@ -69,6 +69,18 @@ class BatonCliTest {
     }
 
     @Test
+    void statusOfANodeThatIsNotThereSaysWhyAndFails() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // released: nothing listens there now
+        }
+        Run run = run("status", "--api", "127.0.0.1:" + port);
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("baton status: cannot reach http://127.0.0.1:" + port + ": connection refused or"
+                + " unreachable (is the agent running, with api.listen at this address?)" + System.lineSeparator());
+    }
+
+    @Test
     void keygenPrints32RandomBytesAsHex() {
         Run first = run("keygen");
         Run second = run("keygen");
