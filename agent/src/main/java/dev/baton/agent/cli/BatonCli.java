@@ -51,7 +51,7 @@ public final class BatonCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        // With two cores or fewer the JDK HTTP client (health checks) would start a thread per async response
+        // With two cores or fewer the JDK HTTP client (HTTPS checks) would start a thread per async response
         // on the common pool's fallback: give the pool threads before anything uses it.
         if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
             System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
