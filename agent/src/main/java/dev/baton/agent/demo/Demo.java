@@ -74,6 +74,12 @@ public final class Demo {
             client = new DemoClient(resolvers, backendPort, (instance, at) -> served.putIfAbsent(instance + "@" + phaseStart, at));
             client.start();
             Thread.sleep(1000);
+            // Every node's own checks see both instances up before anything is killed: a check that flapped
+            // at start-up would otherwise be "down" already and show no change in the timeline.
+            if (!await(Duration.ofSeconds(30), () -> nodes.stream().allMatch(Demo::seesBothUp))) {
+                problems.add("the nodes' checks did not all see a and b up within 30 s (see the node logs)");
+                return report(nodes, client);
+            }
             out.printf("Client: resolving %s through the nodes' DNS and calling the instance every %d ms.%n%n",
                     NAME, DemoClient.PERIOD_MILLIS);
 
@@ -289,6 +295,13 @@ public final class Demo {
                       - {name: a, address: 127.0.0.1, priority: 1}
                       - {name: b, address: 127.0.0.2, priority: 2}
                 """, backendPort));
+    }
+
+    private static boolean seesBothUp(DemoNode n) {
+        return n.status().map(s -> {
+            JsonNode checks = s.path("services").path(0).path("local_checks");
+            return "up".equals(checks.path("a").asText()) && "up".equals(checks.path("b").asText());
+        }).orElse(false);
     }
 
     private static Optional<JsonNode> leaderStatus(List<DemoNode> nodes) {
