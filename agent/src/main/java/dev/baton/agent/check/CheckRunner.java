@@ -29,12 +29,12 @@ import org.slf4j.LoggerFactory;
  * Runs the checks of many instances and tells a {@link HealthListener} when one changes state.
  *
  * <p>Threads, and why it scales to thousands of instances: one timer thread only decides when each instance is
- * due; a bounded worker pool ({@value #MIN_WORKER_THREADS} threads plus one per TCP or exec check, at most
- * {@value #MAX_WORKER_THREADS}) starts the probes and runs the blocking parts (TCP connects, process starts,
- * host name lookups), so a hanging target ties up one worker, never the timer. Plain HTTP checks of an IP
- * address are started by the timer thread itself and run on one selector thread ({@link PlainHttpClient});
- * HTTPS checks are asynchronous on one shared JDK client. Neither holds a thread while it waits. No thread is
- * created per instance.
+ * due; a bounded worker pool ({@value #MIN_WORKER_THREADS} threads plus one per exec check, at most
+ * {@value #MAX_WORKER_THREADS}) runs the blocking parts (process starts and waits, host name lookups), so a
+ * hanging command ties up one worker, never the timer. Plain HTTP and TCP checks of an IP address are started
+ * by the timer thread itself and run on one selector thread ({@link PlainHttpClient}); HTTPS checks are
+ * asynchronous on one shared JDK client. None of these holds a thread while it waits. No thread is created per
+ * instance.
  *
  * <p>Pitfall (HTTPS checks): the JDK HTTP client completes every {@code sendAsync} future on CompletableFuture's
  * default executor, which is a new thread per task when the common ForkJoinPool has parallelism 1 (the default on
@@ -213,7 +213,7 @@ public final class CheckRunner implements AutoCloseable {
         ScheduledCheck(InstanceKey key, CheckSpec spec, Probe probe) {
             this.key = key;
             this.probe = probe;
-            this.blocking = !(spec instanceof CheckSpec.Http);
+            this.blocking = spec instanceof CheckSpec.Exec; // HTTP and TCP checks wait on the selector thread
             this.intervalNanos = spec.timing().interval().toNanos();
             this.jitterNanos = spec.timing().jitter().toNanos();
             this.tracker = new HealthTracker(spec.timing().rise(), spec.timing().fall());

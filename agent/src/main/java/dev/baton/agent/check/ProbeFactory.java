@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the probe for a {@link CheckSpec}. Plain {@code http://} checks share one {@link PlainHttpClient} (each
- * probe keeps its own connection alive); {@code https://} checks share one JDK HTTP client (and a second one
+ * Builds the probe for a {@link CheckSpec}. Plain {@code http://} and TCP checks share one {@link PlainHttpClient}
+ * (each HTTP probe keeps its own connection alive); {@code https://} checks share one JDK HTTP client (and a second one
  * among the {@code insecure} ones), which pools connections; each is built on first use. Thread-safe.
  */
 public final class ProbeFactory {
@@ -42,7 +42,7 @@ public final class ProbeFactory {
             }
             return new HttpProbe(http, http.insecure() ? insecureClient() : verifyingClient());
         } else if (spec instanceof CheckSpec.Tcp tcp) {
-            return new TcpProbe(tcp, blockingExecutor);
+            return new TcpProbe(tcp, plainClient, blockingExecutor);
         } else if (spec instanceof CheckSpec.Exec exec) {
             return new ExecProbe(exec, blockingExecutor);
         }

@@ -4,6 +4,7 @@ import static dev.baton.agent.check.TestSpecs.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.agent.check.http.PlainHttpClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,19 +16,48 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** TcpProbe against real loopback sockets. */
+/** TcpProbe (its connect on the real PlainHttpClient) against real loopback sockets. */
 class TcpProbeTest {
     private final ExecutorService executor = Executors.newCachedThreadPool();
+    private PlainHttpClient client;
+
+    @BeforeEach
+    void start() throws IOException {
+        client = new PlainHttpClient("test-tcp-check");
+    }
 
     @AfterEach
     void stop() {
+        client.close();
         executor.shutdownNow();
     }
 
     private ProbeResult probe(CheckSpec.Tcp spec) {
-        return new TcpProbe(spec, executor).run().orTimeout(10, TimeUnit.SECONDS).join();
+        return new TcpProbe(spec, client, executor).run().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void aHostNameIsLookedUp() throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getByName("localhost"))) {
+            ProbeResult result = probe(new CheckSpec.Tcp("localhost", server.getLocalPort(), TestSpecs.timeout(2000)));
+            assertThat(result.detail()).isEqualTo("connected");
+        }
+        ProbeResult unknown = probe(new CheckSpec.Tcp("no-such-host.invalid", 5432, TestSpecs.timeout(2000)));
+        assertThat(unknown.healthy()).isFalse();
+        assertThat(unknown.detail()).isEqualTo("unknown host no-such-host.invalid");
+    }
+
+    @Test
+    void anIpv6LiteralIsConnectedWithoutALookup() throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getByName("::1"))) {
+            TcpProbe probe = new TcpProbe(new CheckSpec.Tcp("::1", server.getLocalPort(), TestSpecs.timeout(2000)),
+                    client, command -> { throw new AssertionError("a literal needs no blocking step"); });
+            assertThat(probe.startsQuickly()).isTrue();
+            assertThat(probe.run().orTimeout(10, TimeUnit.SECONDS).join().detail()).isEqualTo("connected");
+        }
     }
 
     @Test
@@ -78,6 +108,6 @@ class TcpProbeTest {
 
     @Test
     void rejectsPortZero() {
-        assertThatThrownBy(() -> new TcpProbe(tcp(0, 1000), executor)).hasMessageContaining("port");
+        assertThatThrownBy(() -> new TcpProbe(tcp(0, 1000), client, executor)).hasMessageContaining("port");
     }
 }

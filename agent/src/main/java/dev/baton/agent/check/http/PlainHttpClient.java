@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A small HTTP/1.1 client for plain-{@code http://} health checks, built for thousands of checks per second on
  * one core: one selector thread does all the I/O, each {@link Session} keeps its own idle keep-alive connection,
- * and results complete on that thread without a hand-off. The JDK's {@code HttpClient} spent about ten times more
+ * and results complete on that thread without a hand-off. TCP checks use it too ({@link #connect}): a connect
+ * that hangs then holds no thread. The JDK's {@code HttpClient} spent about ten times more
  * CPU per request (futures, executors and thread hand-offs; see docs/BENCHMARKS.md), so it is kept for
  * {@code https://} only.
  *
@@ -93,7 +94,7 @@ public final class PlainHttpClient implements AutoCloseable {
     private final Selector selector;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final PriorityQueue<Exchange> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
+    private final PriorityQueue<Operation> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private volatile boolean closed;
 
@@ -123,13 +124,15 @@ public final class PlainHttpClient implements AutoCloseable {
 
     private CompletableFuture<Response> submit(Session session, Request request) {
         CompletableFuture<Response> future = new CompletableFuture<>();
-        if (closed) {
-            future.completeExceptionally(new IOException("HTTP check client is closed"));
-            return future;
+        return enqueue(future, new Exchange(session, request, future, System.nanoTime() + request.timeoutNanos()));
+    }
+
+    /** Hands {@code operation} to the client's thread; {@code future} is the operation's. */
+    private <T> CompletableFuture<T> enqueue(CompletableFuture<T> future, Operation operation) {
+        if (!closed) {
+            tasks.add(operation::start);
+            selector.wakeup();
         }
-        Exchange exchange = new Exchange(session, request, future, System.nanoTime() + request.timeoutNanos());
-        tasks.add(exchange::start);
-        selector.wakeup();
         if (closed) future.completeExceptionally(new IOException("HTTP check client is closed"));
         return future;
     }
@@ -137,7 +140,7 @@ public final class PlainHttpClient implements AutoCloseable {
     private void loop() {
         try {
             while (!closed) {
-                Exchange first = deadlines.peek();
+                Operation first = deadlines.peek();
                 long waitMillis = first == null ? 0
                         : Math.max(1, TimeUnit.NANOSECONDS.toMillis(first.deadline - System.nanoTime()) + 1);
                 selector.select(waitMillis);
@@ -147,7 +150,7 @@ public final class PlainHttpClient implements AutoCloseable {
                 while (keys.hasNext()) {
                     SelectionKey key = keys.next();
                     keys.remove();
-                    if (key.attachment() instanceof Exchange exchange) exchange.ready(key);
+                    if (key.attachment() instanceof Operation operation) operation.onReady(key);
                 }
                 expire(System.nanoTime());
             }
@@ -159,25 +162,23 @@ public final class PlainHttpClient implements AutoCloseable {
     }
 
     private void expire(long now) {
-        Exchange exchange;
-        while ((exchange = deadlines.peek()) != null && (exchange.finished || exchange.deadline - now <= 0)) {
+        Operation operation;
+        while ((operation = deadlines.peek()) != null && (operation.finished || operation.deadline - now <= 0)) {
             deadlines.poll();
-            if (!exchange.finished) {
-                exchange.fail(new TimeoutException("no complete response within the timeout"));
-            }
+            if (!operation.finished) operation.fail(new TimeoutException("not done within the timeout"));
         }
     }
 
     private void shutDown() {
         closed = true;
         IOException gone = new IOException("HTTP check client is closed");
-        for (Exchange exchange : new ArrayList<>(deadlines)) exchange.fail(gone);
+        for (Operation operation : new ArrayList<>(deadlines)) operation.fail(gone);
         deadlines.clear();
         Runnable task;
         List<Runnable> late = new ArrayList<>();
         while ((task = tasks.poll()) != null) late.add(task);
-        late.forEach(Runnable::run); // each new exchange then fails at once: closed is set
-        for (Exchange exchange : new ArrayList<>(deadlines)) exchange.fail(gone);
+        late.forEach(Runnable::run); // each new operation then fails at once: closed is set
+        for (Operation operation : new ArrayList<>(deadlines)) operation.fail(gone);
         try {
             for (SelectionKey key : selector.keys()) closeQuietly(key.channel());
             selector.close();
@@ -186,35 +187,133 @@ public final class PlainHttpClient implements AutoCloseable {
         }
     }
 
-    /** One GET, from connection to response, driven by the client's thread. */
-    private final class Exchange {
-        final Session session;
-        final Request request;
-        final CompletableFuture<Response> future;
+    /**
+     * Opens a TCP connection to {@code address} and closes it at once without sending anything: a TCP check. The
+     * future completes when the connection is established, or with the connect's {@link IOException} (a refused
+     * connect is a {@link java.net.ConnectException}) or a {@link TimeoutException}.
+     */
+    public CompletableFuture<Void> connect(InetSocketAddress address, long timeoutNanos) {
+        Objects.requireNonNull(address, "address");
+        if (address.isUnresolved()) throw new IllegalArgumentException("address must be resolved: " + address);
+        if (timeoutNanos <= 0) throw new IllegalArgumentException("timeout must be positive");
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        return enqueue(future, new Connect(address, future, System.nanoTime() + timeoutNanos));
+    }
+
+    /** Socket work with a deadline, driven by the client's thread: an HTTP exchange or a bare connect. */
+    private abstract class Operation {
         final long deadline;
+        final CompletableFuture<?> future;
         SocketChannel channel;
         SelectionKey key;
-        boolean reused;
-        boolean retried;
         boolean finished;
-        boolean leftover;
-        ResponseParser parser;
-        ByteBuffer out;
 
-        Exchange(Session session, Request request, CompletableFuture<Response> future, long deadline) {
-            this.session = session;
-            this.request = request;
-            this.future = future;
+        Operation(long deadline, CompletableFuture<?> future) {
             this.deadline = deadline;
+            this.future = future;
         }
 
-        void start() {
+        /** Starts on the client's thread: from here on the deadline runs. */
+        final void start() {
             if (closed) {
                 fail(new IOException("HTTP check client is closed"));
                 return;
             }
             if (future.isDone()) return; // cancelled before it started
             deadlines.add(this);
+            begin();
+        }
+
+        /** Opens or reuses the connection and goes as far as it can without waiting. */
+        abstract void begin();
+
+        /** The selector found {@code readyKey} ready: passed on unless it is stale or the operation is over. */
+        final void onReady(SelectionKey readyKey) {
+            if (!finished && readyKey == key) ready(readyKey);
+        }
+
+        /** The operation's current key is ready (connectable, writable or readable). */
+        abstract void ready(SelectionKey readyKey);
+
+        /**
+         * Opens a non-blocking connection to {@code address}, registered for the connect unless it connected at
+         * once, which it returns.
+         */
+        final boolean open(InetSocketAddress address) throws IOException {
+            channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            boolean connected = channel.connect(address);
+            key = channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT, this);
+            return connected;
+        }
+
+        /** Ends the operation with {@code e}, closing its connection; nothing once finished. */
+        final void fail(Exception e) {
+            if (finished) return;
+            finished = true;
+            closeQuietly(channel);
+            future.completeExceptionally(e);
+        }
+    }
+
+    /** A TCP check's connect: established, then closed at once. */
+    private final class Connect extends Operation {
+        final InetSocketAddress address;
+        final CompletableFuture<Void> done;
+
+        Connect(InetSocketAddress address, CompletableFuture<Void> done, long deadline) {
+            super(deadline, done);
+            this.address = address;
+            this.done = done;
+        }
+
+        @Override
+        void begin() {
+            try {
+                if (open(address)) succeed();
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        @Override
+        void ready(SelectionKey readyKey) {
+            try {
+                channel.finishConnect();
+                succeed();
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        private void succeed() {
+            finished = true;
+            closeQuietly(channel);
+            done.complete(null);
+        }
+    }
+
+    /** One GET, from connection to response, driven by the client's thread. */
+    private final class Exchange extends Operation {
+        final Session session;
+        final Request request;
+        final CompletableFuture<Response> response;
+        boolean reused;
+        boolean retried;
+        boolean leftover;
+        ResponseParser parser;
+        ByteBuffer out;
+
+        Exchange(Session session, Request request, CompletableFuture<Response> response, long deadline) {
+            super(deadline, response);
+            this.session = session;
+            this.request = request;
+            this.response = response;
+        }
+
+        @Override
+        void begin() {
             if (session.idle != null && session.idleAddress.equals(request.address()) && session.idle.isOpen()) {
                 channel = session.idle;
                 key = session.idleKey;
@@ -232,19 +331,14 @@ public final class PlainHttpClient implements AutoCloseable {
         private void connect() {
             reused = false;
             try {
-                channel = SocketChannel.open();
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                boolean connected = channel.connect(request.address());
-                key = channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT, this);
-                if (connected) send();
+                if (open(request.address())) send();
             } catch (IOException | RuntimeException e) {
                 fail(e);
             }
         }
 
+        @Override
         void ready(SelectionKey readyKey) {
-            if (finished || readyKey != key) return;
             try {
                 if (readyKey.isConnectable()) {
                     channel.finishConnect();
@@ -333,14 +427,7 @@ public final class PlainHttpClient implements AutoCloseable {
             } else {
                 closeQuietly(channel);
             }
-            future.complete(new Response(parser.status(), parser.body()));
-        }
-
-        void fail(Exception e) {
-            if (finished) return;
-            finished = true;
-            closeQuietly(channel);
-            future.completeExceptionally(e);
+            response.complete(new Response(parser.status(), parser.body()));
         }
     }
 
