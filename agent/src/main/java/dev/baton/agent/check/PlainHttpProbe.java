@@ -13,42 +13,32 @@ import java.util.concurrent.Executor;
  * Plain {@code http://} GET through the shared {@link PlainHttpClient}, on a kept-alive connection of its own,
  * judged by {@link HttpJudge}. Its host is resolved as {@link ProbeTarget} says.
  */
-public final class PlainHttpProbe implements Probe {
+public final class PlainHttpProbe extends TargetProbe {
     private final CheckSpec.Http spec;
     private final PlainHttpClient.Session session;
-    private final Executor blockingExecutor;
     private final HttpJudge judge;
-    private final ProbeTarget target;
     private final byte[] request;
 
     public PlainHttpProbe(CheckSpec.Http spec, PlainHttpClient client, Executor blockingExecutor) {
-        this.spec = Objects.requireNonNull(spec, "spec");
-        this.blockingExecutor = Objects.requireNonNull(blockingExecutor, "blockingExecutor");
-        URI url = spec.url();
+        super(target(spec.url()), blockingExecutor, spec.timing().timeout());
+        this.spec = spec;
+        this.judge = new HttpJudge(spec);
+        this.request = requestBytes(spec.url());
+        this.session = Objects.requireNonNull(client, "client").newSession();
+    }
+
+    private static ProbeTarget target(URI url) {
         if (!"http".equalsIgnoreCase(url.getScheme())) {
             throw new IllegalArgumentException("plain HTTP check URL must use http, not " + url.getScheme());
         }
         String rawHost = url.getHost();
         if (rawHost == null || rawHost.isEmpty()) throw new IllegalArgumentException("HTTP check URL has no host");
         String host = rawHost.startsWith("[") ? rawHost.substring(1, rawHost.length() - 1) : rawHost;
-        this.target = new ProbeTarget(host, url.getPort() == -1 ? 80 : url.getPort(), "HTTP check");
-        this.judge = new HttpJudge(spec);
-        this.request = requestBytes(url, rawHost);
-        this.session = Objects.requireNonNull(client, "client").newSession();
+        return new ProbeTarget(host, url.getPort() == -1 ? 80 : url.getPort(), "HTTP check");
     }
 
     @Override
-    public boolean startsQuickly() {
-        return target.isLiteral();
-    }
-
-    @Override
-    public CompletableFuture<ProbeResult> run() {
-        long start = System.nanoTime();
-        return target.resolveThen(blockingExecutor, spec.timing().timeout(), start, address -> exchange(address, start));
-    }
-
-    private CompletableFuture<ProbeResult> exchange(InetSocketAddress address, long start) {
+    CompletableFuture<ProbeResult> runAt(InetSocketAddress address, long start) {
         Duration timeout = spec.timing().timeout();
         long remaining = timeout.toNanos() - (System.nanoTime() - start);
         if (remaining <= 0) return CompletableFuture.completedFuture(ProbeResult.timedOut(timeout));
@@ -64,7 +54,8 @@ public final class PlainHttpProbe implements Probe {
         session.close();
     }
 
-    private static byte[] requestBytes(URI url, String rawHost) {
+    private static byte[] requestBytes(URI url) {
+        String rawHost = url.getHost();
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         if (url.getRawQuery() != null) path += "?" + url.getRawQuery();
         String hostHeader = rawHost + (url.getPort() == -1 ? "" : ":" + url.getPort());

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
  * One kind of health check bound to one target. Instances are created by {@link ProbeFactory} and are safe to
  * run again after the previous run has completed; a {@link CheckRunner} never runs the same probe twice at once.
  */
-public sealed interface Probe permits HttpProbe, PlainHttpProbe, TcpProbe, ExecProbe {
+public sealed interface Probe permits HttpProbe, TargetProbe, ExecProbe {
 
     /**
      * Starts one run.

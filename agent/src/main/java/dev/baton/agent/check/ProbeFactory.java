@@ -2,7 +2,9 @@ package dev.baton.agent.check;
 
 import dev.baton.agent.check.http.PlainHttpClient;
 import java.net.http.HttpClient;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import org.slf4j.Logger;
@@ -19,8 +21,8 @@ public final class ProbeFactory {
     private final Executor blockingExecutor;
     private final Executor httpExecutor;
     private final PlainHttpClient plainClient;
-    private volatile HttpClient verifyingClient;
-    private volatile HttpClient insecureClient;
+    /** The JDK clients for HTTPS checks, by their {@code insecure} flag, each built on first use. */
+    private final Map<Boolean, HttpClient> jdkClients = new ConcurrentHashMap<>();
 
     /**
      * @param blockingExecutor runs blocking work: TCP connects and process starts; should be bounded
@@ -40,35 +42,13 @@ public final class ProbeFactory {
             if ("http".equalsIgnoreCase(http.url().getScheme())) {
                 return new PlainHttpProbe(http, plainClient, blockingExecutor);
             }
-            return new HttpProbe(http, http.insecure() ? insecureClient() : verifyingClient());
+            return new HttpProbe(http, jdkClients.computeIfAbsent(http.insecure(), this::jdkClient));
         } else if (spec instanceof CheckSpec.Tcp tcp) {
             return new TcpProbe(tcp, plainClient, blockingExecutor);
         } else if (spec instanceof CheckSpec.Exec exec) {
             return new ExecProbe(exec, blockingExecutor);
         }
         throw new IllegalArgumentException("unsupported check kind: " + spec.getClass().getSimpleName());
-    }
-
-    private HttpClient verifyingClient() {
-        HttpClient client = verifyingClient;
-        if (client == null) {
-            synchronized (this) {
-                client = verifyingClient;
-                if (client == null) verifyingClient = client = jdkClient(false);
-            }
-        }
-        return client;
-    }
-
-    private HttpClient insecureClient() {
-        HttpClient client = insecureClient;
-        if (client == null) {
-            synchronized (this) {
-                client = insecureClient;
-                if (client == null) insecureClient = client = jdkClient(true);
-            }
-        }
-        return client;
     }
 
     private HttpClient jdkClient(boolean insecure) {

@@ -1,6 +1,7 @@
 package dev.baton.agent.check;
 
 import dev.baton.agent.check.http.PlainHttpClient;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -11,34 +12,22 @@ import java.util.concurrent.Executor;
  * closed at once without sending anything. The connect is non-blocking, on the shared {@link PlainHttpClient}'s
  * thread, so a target that never answers holds no thread; only a host name lookup runs on the blocking executor.
  */
-public final class TcpProbe implements Probe {
-    private final CheckSpec.Tcp spec;
+public final class TcpProbe extends TargetProbe {
+    private final Duration timeout;
     private final PlainHttpClient client;
-    private final Executor blockingExecutor;
-    private final ProbeTarget target;
 
     public TcpProbe(CheckSpec.Tcp spec, PlainHttpClient client, Executor blockingExecutor) {
-        this.spec = Objects.requireNonNull(spec, "spec");
+        super(new ProbeTarget(spec.host(), spec.port(), "TCP check"), blockingExecutor, spec.timing().timeout());
+        this.timeout = spec.timing().timeout();
         this.client = Objects.requireNonNull(client, "client");
-        this.blockingExecutor = Objects.requireNonNull(blockingExecutor, "blockingExecutor");
-        this.target = new ProbeTarget(spec.host(), spec.port(), "TCP check");
     }
 
     @Override
-    public boolean startsQuickly() {
-        return target.isLiteral();
-    }
-
-    @Override
-    public CompletableFuture<ProbeResult> run() {
-        long start = System.nanoTime();
-        Duration timeout = spec.timing().timeout();
-        return target.resolveThen(blockingExecutor, timeout, start, address -> {
-            long remaining = timeout.toNanos() - (System.nanoTime() - start);
-            if (remaining <= 0) return CompletableFuture.completedFuture(ProbeResult.timedOut(timeout));
-            return client.connect(address, remaining).handle((connected, error) -> error == null
-                    ? ProbeResult.pass("connected", start)
-                    : ProbeResult.fail(Failures.describe(error, timeout), start));
-        });
+    CompletableFuture<ProbeResult> runAt(InetSocketAddress address, long start) {
+        long remaining = timeout.toNanos() - (System.nanoTime() - start);
+        if (remaining <= 0) return CompletableFuture.completedFuture(ProbeResult.timedOut(timeout));
+        return client.connect(address, remaining).handle((connected, error) -> error == null
+                ? ProbeResult.pass("connected", start)
+                : ProbeResult.fail(Failures.describe(error, timeout), start));
     }
 }

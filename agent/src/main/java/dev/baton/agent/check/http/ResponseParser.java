@@ -156,16 +156,26 @@ public final class ResponseParser {
 
     // ---- header section ----
 
-    private void headerByte(byte b) throws HttpProtocolException {
+    /**
+     * Adds a byte of a header or trailer line, counted against {@link #MAX_HEADER_BYTES}; returns the line (without
+     * its CR LF, or bare LF) when this byte ended it, else null.
+     */
+    private String headerLineByte(byte b, String section) throws HttpProtocolException {
         if (++headerBytes > MAX_HEADER_BYTES) {
-            throw new HttpProtocolException("response headers exceed " + MAX_HEADER_BYTES / 1024 + " KiB");
+            throw new HttpProtocolException("response " + section + " exceed " + MAX_HEADER_BYTES / 1024 + " KiB");
         }
         if (b != '\n') {
             if (b != '\r') line.append((char) (b & 0xff));
-            return;
+            return null;
         }
         String text = line.toString();
         line.setLength(0);
+        return text;
+    }
+
+    private void headerByte(byte b) throws HttpProtocolException {
+        String text = headerLineByte(b, "headers");
+        if (text == null) return;
         if (!statusSeen) {
             if (text.isEmpty()) return; // tolerate stray empty lines before the status line
             statusLine(text);
@@ -306,16 +316,8 @@ public final class ResponseParser {
     }
 
     private void trailerByte(byte b) throws HttpProtocolException {
-        if (++headerBytes > MAX_HEADER_BYTES) {
-            throw new HttpProtocolException("response trailers exceed " + MAX_HEADER_BYTES / 1024 + " KiB");
-        }
-        if (b != '\n') {
-            if (b != '\r') line.append((char) (b & 0xff));
-            return;
-        }
-        boolean empty = line.length() == 0;
-        line.setLength(0);
-        if (empty) state = State.DONE;
+        String text = headerLineByte(b, "trailers");
+        if (text != null && text.isEmpty()) state = State.DONE;
     }
 
     /** At most 80 characters of what the server sent, control characters escaped: safe to put in a log line. */
