@@ -174,6 +174,17 @@ public final class ElectionNode implements AutoCloseable {
     }
 
     /**
+     * How long this node's lease as leader still runs, read against the clock now; 0 when it does not lead.
+     * An action that must complete under the lease (an external write fenced only by time) is sent only when
+     * this exceeds its timeout.
+     */
+    public long leaseRemainingNanos() {
+        long now = clock.getAsLong();
+        long until = leadingUntil;
+        return now < until ? until - now : 0;
+    }
+
+    /**
      * Whether this node's delivered state is known to be current: since it started it has learned a commit
      * index from a leader, within {@code withinNanos} (read against the clock now) a majority, this node
      * included, answered a message this node sent, and every commit any member has reported has been delivered
