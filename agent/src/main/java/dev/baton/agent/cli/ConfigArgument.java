@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * The {@code --config FILE} option of the commands that read a node's config (a picocli mixin): loads it as
- * the agent would, with the environment of the {@code baton} command; on errors prints them, one per line.
+ * the agent would, with the environment of the {@code baton} command; prints every error (or, for a valid
+ * config, every warning, prefixed {@code warning: }), one per line, on standard error.
  */
 final class ConfigArgument {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The node's YAML config file.")
@@ -26,7 +27,11 @@ final class ConfigArgument {
     Optional<BatonConfig> load() {
         BatonCli baton = (BatonCli) command.parent().userObject();
         try {
-            return Optional.of(new ConfigLoader(baton.env()).load(file));
+            BatonConfig config = new ConfigLoader(baton.env()).load(file);
+            PrintWriter err = command.commandLine().getErr();
+            for (ConfigError warning : config.warnings()) err.println("warning: " + warning);
+            err.flush();
+            return Optional.of(config);
         } catch (ConfigException e) {
             PrintWriter err = command.commandLine().getErr();
             for (ConfigError error : e.errors()) err.println(error);

@@ -101,6 +101,30 @@ final class StatusCommand implements Callable<Integer> {
                 out.printf("  node %s saw: %s%n", e.getKey(), states(e.getValue()));
             }
             out.printf("  this node sees: %s%n", states(svc.path("local_checks")));
+            printPublishers(svc.path("publishers"), out);
+        }
+        if (s.has("leader_publishers")) {
+            out.println("leader node:");
+            printPublishers(s.path("leader_publishers"), out);
+        }
+    }
+
+    /** One line per publisher: state, the value published and its fence, then the error if it fails. */
+    private static void printPublishers(JsonNode publishers, PrintWriter out) {
+        for (JsonNode p : publishers) {
+            StringBuilder line = new StringBuilder("  publish ").append(p.path("kind").asText()).append(' ')
+                    .append(p.path("target").asText()).append(": ").append(p.path("state").asText().replace('_', ' '));
+            if (!p.path("published").isNull() && p.has("published")) {
+                line.append(", published ").append(p.path("published").asText());
+                if (!p.path("fence").isNull()) line.append(" (").append(p.path("fence").asText()).append(')');
+            }
+            if (p.path("publish_ms").isNumber()) line.append(", last change took ").append(p.path("publish_ms").asLong()).append(" ms");
+            if (p.path("attempts").asInt() > 0) line.append(", ").append(p.path("attempts").asInt()).append(" failed attempts");
+            out.println(line);
+            if ("failing".equals(p.path("state").asText()) && !p.path("last_error").isNull()) {
+                out.printf("    last error (%s): %s%n", p.path("last_error_at").asText(), p.path("last_error").asText());
+            }
+            if (!p.path("detail").isNull() && p.has("detail")) out.printf("    %s%n", p.path("detail").asText());
         }
     }
 

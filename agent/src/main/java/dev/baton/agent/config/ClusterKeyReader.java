@@ -16,8 +16,6 @@ import java.util.regex.Pattern;
  * variable or file, never the key material.
  */
 final class ClusterKeyReader {
-    /** A key file is a few dozen bytes; anything this large is the wrong file. */
-    static final int MAX_FILE_BYTES = 64 * 1024;
     private static final Pattern HEX = Pattern.compile("(?:[0-9a-fA-F]{2})+");
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]+={0,2}");
     private static final Pattern BASE64_URL = Pattern.compile("[A-Za-z0-9_-]+={0,2}");
@@ -55,25 +53,9 @@ final class ClusterKeyReader {
 
     private static Optional<ClusterKey> fromFile(Path file, ConfigNode at) {
         String where = "file " + file;
-        byte[] content;
-        try {
-            if (!Files.exists(file)) {
-                at.error(where + " does not exist; create it with: baton keygen > " + file);
-                return Optional.empty();
-            }
-            if (!Files.isRegularFile(file)) {
-                at.error(where + " is not a regular file");
-                return Optional.empty();
-            }
-            if (Files.size(file) > MAX_FILE_BYTES) {
-                at.error(where + " is larger than " + MAX_FILE_BYTES / 1024 + " KiB; is it the right file?");
-                return Optional.empty();
-            }
-            content = Files.readAllBytes(file);
-        } catch (IOException | SecurityException e) {
-            at.error(where + " cannot be read (" + e.getClass().getSimpleName() + ")");
-            return Optional.empty();
-        }
+        Optional<byte[]> read = SecretFiles.read(file, at, "; create it with: baton keygen > " + file);
+        if (read.isEmpty()) return Optional.empty();
+        byte[] content = read.get();
         // Text that decodes as hex or base64 is a keygen-style key; anything else is used as raw bytes.
         Optional<byte[]> decoded = isPrintableAscii(content)
                 ? decodeText(new String(content, StandardCharsets.US_ASCII))

@@ -55,7 +55,7 @@ final class ClusterReader {
                 ok = false;
                 continue;
             }
-            item.allowOnly("id", "address", "witness");
+            item.allowOnly("id", "address", "witness", "droplet_id");
             ConfigNode idNode = item.get("id");
             Optional<Integer> id = idNode.requireInt().filter(i -> {
                 if (i < 1) idNode.error("must be a positive whole number, got " + i);
@@ -72,11 +72,12 @@ final class ClusterReader {
                 if (previous != null) addressNode.error("duplicate member address " + a + " (also " + previous + ")");
             });
             Optional<Boolean> witness = item.get("witness").isPresent() ? item.get("witness").asBoolean() : Optional.of(false);
-            if (id.isEmpty() || address.isEmpty() || witness.isEmpty()) {
+            Optional<Optional<Long>> dropletId = ServiceReader.readDropletId(item.get("droplet_id"));
+            if (id.isEmpty() || address.isEmpty() || witness.isEmpty() || dropletId.isEmpty()) {
                 ok = false;
                 continue;
             }
-            members.add(new MemberConfig(id.get(), address.get(), witness.get()));
+            members.add(new MemberConfig(id.get(), address.get(), witness.get(), dropletId.get()));
         }
         if (ok && members.stream().allMatch(MemberConfig::witness)) {
             membersNode.error("at least one member must not be a witness: witnesses never lead");

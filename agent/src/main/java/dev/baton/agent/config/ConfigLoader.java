@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.baton.agent.config.publish.PublisherConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -52,20 +53,25 @@ public final class ConfigLoader {
             errors.throwIfAny();
             throw new ConfigException(List.of(new ConfigError("", file + " is empty")));
         }
-        root.allowOnly("cluster", "api", "dns", "services");
+        root.allowOnly("cluster", "api", "dns", "services", "leader");
         Path configDir = file.toAbsolutePath().normalize().getParent();
 
         Optional<ClusterConfig> cluster = ClusterReader.read(root.get("cluster"), configDir, env);
         Optional<ApiConfig> api = readApi(root.get("api"));
         Optional<DnsConfig> dns = DnsReader.read(root.get("dns"));
-        Optional<List<ServiceConfig>> services = ServiceReader.read(root.get("services"));
+        Optional<List<MemberConfig>> members = cluster.map(ClusterConfig::members);
+        PublishReader publishReader = new PublishReader(configDir, env);
+        Optional<List<ServiceConfig>> services = ServiceReader.read(root.get("services"), publishReader, members);
+        Optional<List<PublisherConfig>> leaderPublish = readLeader(root.get("leader"), publishReader, members);
+        services.ifPresent(s -> PublishTargets.checkDistinct(s, leaderPublish.orElse(List.of()), root));
 
         errors.throwIfAny();
-        if (cluster.isEmpty() || api.isEmpty() || dns.isEmpty() || services.isEmpty()) {
+        if (cluster.isEmpty() || api.isEmpty() || dns.isEmpty() || services.isEmpty() || leaderPublish.isEmpty()) {
             // Every reader reports before it returns empty; reaching this is a bug in a reader.
             throw new IllegalStateException("config section rejected without an error");
         }
-        return new BatonConfig(cluster.get(), api.get(), dns.get(), services.get());
+        return new BatonConfig(cluster.get(), api.get(), dns.get(), services.get(), leaderPublish.get(),
+                errors.warnings());
     }
 
     private JsonNode parse(Path file, ConfigErrors errors) {
@@ -81,6 +87,15 @@ public final class ConfigLoader {
             errors.add("", file + " cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
         return null;
+    }
+
+    /** {@code leader: {publish: [...]}}: publish the leader node itself (the original floating-IP mode). */
+    private static Optional<List<PublisherConfig>> readLeader(ConfigNode leader, PublishReader reader,
+                                                              Optional<List<MemberConfig>> members) {
+        if (!leader.isPresent()) return Optional.of(List.of());
+        if (leader.asMap().isEmpty()) return Optional.empty();
+        leader.allowOnly("publish");
+        return reader.read(leader.get("publish"), PublishReader.Scope.LEADER, Optional.empty(), members);
     }
 
     private static Optional<ApiConfig> readApi(ConfigNode api) {

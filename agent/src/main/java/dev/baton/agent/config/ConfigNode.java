@@ -40,6 +40,10 @@ final class ConfigNode {
         errors.add(path, message);
     }
 
+    void warn(String message) {
+        errors.warn(path, message);
+    }
+
     /** The child {@code key} of a map (absent if this is absent or not a map). */
     ConfigNode get(String key) {
         JsonNode child = value != null && value.isObject() ? value.get(key) : null;
@@ -139,6 +143,15 @@ final class ConfigNode {
             return Optional.empty();
         }
         return Optional.of(value.intValue());
+    }
+
+    Optional<Long> asLong() {
+        if (value == null) return Optional.empty();
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            error("expected a whole number, got " + describe());
+            return Optional.empty();
+        }
+        return Optional.of(value.longValue());
     }
 
     Optional<Integer> requireInt() {

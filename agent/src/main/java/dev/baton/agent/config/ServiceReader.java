@@ -1,6 +1,7 @@
 package dev.baton.agent.config;
 
 import dev.baton.agent.check.CheckSpec;
+import dev.baton.agent.config.publish.PublisherConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,20 +19,24 @@ final class ServiceReader {
     private ServiceReader() {
     }
 
-    static Optional<List<ServiceConfig>> read(ConfigNode servicesNode) {
+    static Optional<List<ServiceConfig>> read(ConfigNode servicesNode, PublishReader publishReader,
+                                              Optional<List<MemberConfig>> members) {
         Optional<List<ConfigNode>> items = servicesNode.requireNonEmptyList(true);
         if (items.isEmpty()) return Optional.empty();
         List<ServiceConfig> services = new ArrayList<>();
         Map<String, String> pathByName = new HashMap<>();
         for (ConfigNode item : items.get()) {
-            readService(item, pathByName).ifPresent(services::add);
+            readService(item, pathByName, publishReader, members).ifPresent(services::add);
         }
         return services.size() == items.get().size() ? Optional.of(services) : Optional.empty();
     }
 
-    private static Optional<ServiceConfig> readService(ConfigNode service, Map<String, String> pathByName) {
+    private static Optional<ServiceConfig> readService(ConfigNode service, Map<String, String> pathByName,
+                                                       PublishReader publishReader,
+                                                       Optional<List<MemberConfig>> members) {
         if (service.requireMap().isEmpty()) return Optional.empty();
-        service.allowOnly("name", "policy", "failback", "vantage", "when_none_healthy", "check", "instances");
+        service.allowOnly("name", "policy", "failback", "vantage", "when_none_healthy", "check", "instances",
+                "publish");
 
         Optional<String> name = readLabel(service.get("name"), pathByName, "service");
 
@@ -59,18 +64,21 @@ final class ServiceReader {
         Map<String, ConfigNode> serviceCheck = CheckReader.keysOf(service.get("check"));
         CheckReader.validateAlone(serviceCheck);
 
-        Optional<List<InstanceConfig>> instances = readInstances(service.get("instances"), serviceCheck);
+        Optional<List<InstanceConfig>> instances = readInstances(service.get("instances"), serviceCheck, members);
+        Optional<List<PublisherConfig>> publish = publishReader.read(service.get("publish"),
+                PublishReader.Scope.SERVICE, instances, members);
 
         if (name.isEmpty() || policy.isEmpty() || failback.isEmpty() || vantage.isEmpty() || whenNone.isEmpty()
-                || instances.isEmpty()) {
+                || instances.isEmpty() || publish.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new ServiceConfig(name.get(), policy.get(), failback.get(), vantage.get(), whenNone.get(),
-                instances.get()));
+                instances.get(), publish.get()));
     }
 
     private static Optional<List<InstanceConfig>> readInstances(ConfigNode instancesNode,
-                                                                Map<String, ConfigNode> serviceCheck) {
+                                                                Map<String, ConfigNode> serviceCheck,
+                                                                Optional<List<MemberConfig>> members) {
         Optional<List<ConfigNode>> items = instancesNode.requireNonEmptyList(true);
         if (items.isEmpty()) return Optional.empty();
         List<InstanceConfig> instances = new ArrayList<>();
@@ -78,7 +86,7 @@ final class ServiceReader {
         for (int i = 0; i < items.get().size(); i++) {
             ConfigNode item = items.get().get(i);
             if (item.requireMap().isEmpty()) continue;
-            item.allowOnly("name", "address", "priority", "check");
+            item.allowOnly("name", "address", "priority", "check", "droplet_id", "member");
             Optional<String> name = readLabel(item.get("name"), pathByName, "instance");
             ConfigNode addressNode = item.get("address");
             Optional<InstanceAddress> address = addressNode.requireText()
@@ -90,11 +98,36 @@ final class ServiceReader {
             String label = name.orElse("#" + i);
             Optional<CheckSpec> check = address.flatMap(a -> CheckReader.build(merged, a, label, item));
 
-            if (name.isPresent() && address.isPresent() && priority.isPresent() && check.isPresent()) {
-                instances.add(new InstanceConfig(name.get(), address.get(), priority.get(), check.get()));
+            Optional<Optional<Long>> dropletId = readDropletId(item.get("droplet_id"));
+            Optional<Optional<Integer>> member = readMember(item.get("member"), members);
+
+            if (name.isPresent() && address.isPresent() && priority.isPresent() && check.isPresent()
+                    && dropletId.isPresent() && member.isPresent()) {
+                instances.add(new InstanceConfig(name.get(), address.get(), priority.get(), check.get(),
+                        dropletId.get(), member.get()));
             }
         }
         return instances.size() == items.get().size() ? Optional.of(instances) : Optional.empty();
+    }
+
+    /** {@code droplet_id}: absent is fine (empty inside); a value must be a positive whole number. */
+    static Optional<Optional<Long>> readDropletId(ConfigNode node) {
+        if (!node.isPresent()) return Optional.of(Optional.empty());
+        return node.asLong().filter(id -> {
+            if (id > 0) return true;
+            node.error("must be a positive droplet id, got " + id);
+            return false;
+        }).map(Optional::of);
+    }
+
+    private static Optional<Optional<Integer>> readMember(ConfigNode node, Optional<List<MemberConfig>> members) {
+        if (!node.isPresent()) return Optional.of(Optional.empty());
+        return node.asInt().filter(id -> {
+            if (members.isEmpty() || members.get().stream().anyMatch(m -> m.id() == id)) return true;
+            node.error(id + " is not a member id; members are "
+                    + String.join(", ", members.get().stream().map(m -> String.valueOf(m.id())).toList()));
+            return false;
+        }).map(Optional::of);
     }
 
     private static Optional<String> readLabel(ConfigNode node, Map<String, String> pathByName, String what) {

@@ -61,13 +61,16 @@ public final class DecisionState {
         if (previous != null && decision.term() < previous.term()) {
             String why = "term " + decision.term() + " is below term " + previous.term() + " of the current decision"
                     + " for " + decision.service();
-            view = new View(index, current.decisions(), current.history(),
+            view = new View(index, current.decisions(), current.indexes(), current.history(),
                     appended(current.rejections(), new Rejection(index, decision, why), REJECTIONS_LIMIT));
             return ApplyOutcome.FENCED;
         }
         Map<String, Decision> decisions = new TreeMap<>(current.decisions());
         decisions.put(decision.service(), decision);
-        view = new View(index, decisions, appended(current.history(), decision, HISTORY_LIMIT), current.rejections());
+        Map<String, Long> indexes = new TreeMap<>(current.indexes());
+        indexes.put(decision.service(), index);
+        view = new View(index, decisions, indexes, appended(current.history(), decision, HISTORY_LIMIT),
+                current.rejections());
         return ApplyOutcome.APPLIED;
     }
 
@@ -138,16 +141,19 @@ public final class DecisionState {
      *
      * @param appliedIndex the last applied log index, 0 before any
      * @param decisions    service &rarr; its current decision, sorted by service
+     * @param indexes      service &rarr; the log index of its current decision (with the decision's term, the
+     *                     fencing token a publisher writes)
      * @param history      the last applied decisions, oldest first, at most {@link #HISTORY_LIMIT}
      * @param rejections   the last fenced-off decisions, oldest first, at most {@link #REJECTIONS_LIMIT}
      */
-    public record View(long appliedIndex, Map<String, Decision> decisions, List<Decision> history,
-                       List<Rejection> rejections) {
-        static final View EMPTY = new View(0, Map.of(), List.of(), List.of());
+    public record View(long appliedIndex, Map<String, Decision> decisions, Map<String, Long> indexes,
+                       List<Decision> history, List<Rejection> rejections) {
+        static final View EMPTY = new View(0, Map.of(), Map.of(), List.of(), List.of());
 
         public View {
             if (appliedIndex < 0) throw new IllegalArgumentException("negative applied index: " + appliedIndex);
             decisions = Collections.unmodifiableMap(new TreeMap<>(decisions));
+            indexes = Collections.unmodifiableMap(new TreeMap<>(indexes));
             history = List.copyOf(history);
             rejections = List.copyOf(rejections);
         }
@@ -158,6 +164,23 @@ public final class DecisionState {
 
         public Optional<String> active(String service) {
             return decision(service).flatMap(Decision::activeInstance);
+        }
+
+        /** The log index of the service's current decision; 0 when it has none. */
+        public long index(String service) {
+            return indexes.getOrDefault(service, 0L);
+        }
+
+        /** The decision the service's current one replaced, when the history still holds it. */
+        public Optional<Decision> previous(String service) {
+            boolean skippedCurrent = false;
+            for (int i = history.size() - 1; i >= 0; i--) {
+                Decision d = history.get(i);
+                if (!d.service().equals(service)) continue;
+                if (skippedCurrent) return Optional.of(d);
+                skippedCurrent = true;
+            }
+            return Optional.empty();
         }
     }
 
@@ -171,6 +194,8 @@ public final class DecisionState {
             root.put("appliedIndex", view.appliedIndex());
             ArrayNode decisions = root.putArray("decisions");
             view.decisions().values().forEach(d -> decisions.add(DecisionCodec.toTree(d)));
+            ObjectNode indexes = root.putObject("indexes");
+            view.indexes().forEach(indexes::put);
             ArrayNode history = root.putArray("history");
             view.history().forEach(d -> history.add(DecisionCodec.toTree(d)));
             ArrayNode rejections = root.putArray("rejections");
@@ -209,8 +234,19 @@ public final class DecisionState {
                 rejections.add(new Rejection(DecisionCodec.integer(node, "index", where),
                         DecisionCodec.fromTree(decision, where), reason.textValue()));
             }
+            // Snapshots written before indexes were kept have none: the applied index bounds every decision's.
+            Map<String, Long> indexes = new TreeMap<>();
+            JsonNode indexNode = root.get("indexes");
+            for (String service : decisions.keySet()) {
+                JsonNode at = indexNode == null ? null : indexNode.get(service);
+                long index = at == null ? appliedIndex : DecisionCodec.integer(indexNode, service, WHAT + " indexes");
+                if (index < 0 || index > appliedIndex) {
+                    throw new DecisionFormatException(WHAT + ": index " + index + " of " + service + " is outside 0.." + appliedIndex);
+                }
+                indexes.put(service, index);
+            }
             // Bounds are this node's, not the writer's: keep the newest entries if the snapshot holds more.
-            return new View(appliedIndex, decisions,
+            return new View(appliedIndex, decisions, indexes,
                     history.subList(Math.max(0, history.size() - HISTORY_LIMIT), history.size()),
                     rejections.subList(Math.max(0, rejections.size() - REJECTIONS_LIMIT), rejections.size()));
         }

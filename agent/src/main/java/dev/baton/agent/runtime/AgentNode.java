@@ -10,7 +10,11 @@ import dev.baton.agent.config.MemberConfig;
 import dev.baton.agent.config.ServiceConfig;
 import dev.baton.agent.decision.Decision;
 import dev.baton.agent.decision.DecisionState;
+import dev.baton.agent.config.publish.PublisherConfig;
 import dev.baton.agent.dns.DnsServer;
+import dev.baton.agent.publish.Intent;
+import dev.baton.agent.publish.PublishEngine;
+import dev.baton.agent.publish.PublisherStatus;
 import dev.baton.election.ElectionConfig;
 import dev.baton.election.ElectionNode;
 import dev.baton.election.Member;
@@ -62,6 +66,7 @@ public final class AgentNode implements AutoCloseable {
     private StatusServer api;
     private CheckRunner checks;
     private DecisionMaker decisions;
+    private PublishEngine publishing;
     private long lastReportMillis;
 
     private AgentNode(BatonConfig config) {
@@ -109,6 +114,7 @@ public final class AgentNode implements AutoCloseable {
                 .listener(replica)
                 .start();
         replica.attach(node);
+        startPublishing();
 
         List<InetSocketAddress> dnsListen = new ArrayList<>();
         for (HostPort hp : config.dns().listen()) dnsListen.add(new InetSocketAddress(hp.host(), hp.port()));
@@ -134,6 +140,22 @@ public final class AgentNode implements AutoCloseable {
         LOG.info("node {} of cluster {} started: cluster port {}, DNS {}, API {}, {} service{}", self,
                 config.cluster().name(), config.cluster().self().address(), dns.boundAddresses(), api.address(),
                 services, services == 1 ? "" : "s");
+    }
+
+    /** Every configured publisher, reconciled by its own engine threads; poked by every applied change. */
+    private void startPublishing() {
+        publishing = new PublishEngine(new LeaseGate(node), AgentNode::millis, Clock.systemUTC(), new java.util.Random());
+        Intents intents = new Intents(config, () -> node, replica::view, currentWithinNanos);
+        for (ServiceConfig service : config.services()) {
+            for (PublisherConfig p : service.publish()) {
+                publishing.add(service.name(), PublisherFactory.create(p, false, self), () -> intents.service(service));
+            }
+        }
+        for (PublisherConfig p : config.leaderPublish()) {
+            publishing.add(Intent.LEADER_SCOPE, PublisherFactory.create(p, true, self), intents::leader);
+        }
+        replica.onChange(publishing::poke);
+        publishing.start();
     }
 
     /** One turn of the agent loop: report this node's view to the leader, and decide if leading. */
@@ -212,9 +234,33 @@ public final class AgentNode implements AutoCloseable {
             }
             svc.put("local_checks", mine);
             svc.put("local_checks_changed_at", mineSince);
+            svc.put("publishers", publisherStatus(service.name()));
             services.add(svc);
         }
         out.put("services", services);
+        if (!config.leaderPublish().isEmpty()) out.put("leader_publishers", publisherStatus(Intent.LEADER_SCOPE));
+        return out;
+    }
+
+    private List<Map<String, Object>> publisherStatus(String scope) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (publishing == null) return out;
+        for (PublisherStatus p : publishing.status()) {
+            if (!p.scope().equals(scope)) continue;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", p.kind());
+            m.put("target", p.target());
+            m.put("state", p.state().text());
+            m.put("published", p.published().orElse(null));
+            m.put("fence", p.fence().map(Object::toString).orElse(null));
+            m.put("attempts", p.attempts());
+            m.put("last_success", p.lastSuccess().map(Instant::toString).orElse(null));
+            m.put("last_error", p.lastError().orElse(null));
+            m.put("last_error_at", p.lastErrorAt().map(Instant::toString).orElse(null));
+            m.put("publish_ms", p.publishMillis().orElse(null));
+            m.put("detail", p.detail().isEmpty() ? null : p.detail());
+            out.add(m);
+        }
         return out;
     }
 
@@ -229,6 +275,8 @@ public final class AgentNode implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+        // Before the election stops: a node-local VIP is released while this node still knows it holds it.
+        if (publishing != null) publishing.close();
         if (checks != null) checks.close();
         if (api != null) api.close();
         if (dns != null) dns.close();

@@ -36,6 +36,7 @@ final class Replica implements ElectionListener {
     private final Map<String, Long> appliedAtMillis = new ConcurrentHashMap<>();
     private volatile DecisionState state = new DecisionState();
     private volatile ElectionNode node;
+    private volatile Runnable changed = () -> { };
     private long appliedSinceCompaction;
 
     Replica(int self, AnswerTables tables, ViewBook views, LongSupplier monotonicMillis) {
@@ -48,6 +49,11 @@ final class Replica implements ElectionListener {
 
     void attach(ElectionNode node) {
         this.node = node;
+    }
+
+    /** Called after every applied entry, restored snapshot and leadership change (the publishers' cue). */
+    void onChange(Runnable changed) {
+        this.changed = changed;
     }
 
     DecisionState.View view() {
@@ -79,6 +85,7 @@ final class Replica implements ElectionListener {
         table.set(tables.build(state.view()));
         LOG.info("decision {} (term {}): {} -> {} [{}] {}", index, decision.term(), decision.service(),
                 decision.activeInstance().orElse("none"), outcome, decision.reason());
+        changed.run();
         if (++appliedSinceCompaction >= COMPACT_EVERY && node != null) {
             appliedSinceCompaction = 0;
             node.compact(index, state.snapshot());
@@ -93,6 +100,7 @@ final class Replica implements ElectionListener {
         long now = System.currentTimeMillis();
         state.view().decisions().forEach((service, decision) -> appliedAtMillis.put(service, now));
         LOG.info("restored decisions up to index {}", index);
+        changed.run();
     }
 
     @Override
@@ -114,15 +122,18 @@ final class Replica implements ElectionListener {
     @Override
     public void onGainedLeadership(long term) {
         LOG.info("node {} leads (term {})", self, term);
+        changed.run();
     }
 
     @Override
     public void onLostLeadership(long term) {
         LOG.info("node {} no longer leads (term {})", self, term);
+        changed.run();
     }
 
     @Override
     public void onLeaderChanged(int leaderId, long term) {
         LOG.info("leader is {} (term {})", leaderId == 0 ? "unknown" : "node " + leaderId, term);
+        changed.run();
     }
 }

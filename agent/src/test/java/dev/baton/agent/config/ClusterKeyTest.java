@@ -83,7 +83,7 @@ class ClusterKeyTest extends ConfigTestSupport {
         Files.createDirectory(dir.resolve("other.key"));
         assertThat(errors(WITH_KEY_FILE)).singleElement().asString().endsWith("other.key is not a regular file");
         Files.delete(dir.resolve("other.key"));
-        fixture.writeKeyFile("other.key", new byte[ClusterKeyReader.MAX_FILE_BYTES + 1]);
+        fixture.writeKeyFile("other.key", new byte[SecretFiles.MAX_FILE_BYTES + 1]);
         assertThat(errors(WITH_KEY_FILE)).singleElement().asString().endsWith("is larger than 64 KiB; is it the right file?");
     }
 
