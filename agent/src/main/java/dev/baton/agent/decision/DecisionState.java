@@ -194,8 +194,6 @@ public final class DecisionState {
             root.put("appliedIndex", view.appliedIndex());
             ArrayNode decisions = root.putArray("decisions");
             view.decisions().values().forEach(d -> decisions.add(DecisionCodec.toTree(d)));
-            ObjectNode indexes = root.putObject("indexes");
-            view.indexes().forEach(indexes::put);
             ArrayNode history = root.putArray("history");
             view.history().forEach(d -> history.add(DecisionCodec.toTree(d)));
             ArrayNode rejections = root.putArray("rejections");
@@ -205,6 +203,8 @@ public final class DecisionState {
                 node.put("reason", r.reason());
                 node.set("decision", DecisionCodec.toTree(r.decision()));
             }
+            ObjectNode indexes = root.putObject("indexes");
+            view.indexes().forEach(indexes::put);
             return DecisionCodec.write(root);
         }
 

@@ -70,10 +70,17 @@ public final class ConfigFixture {
         return file;
     }
 
+    /** Writes a secret file readable by its owner only, as an operator should (others' read draws a warning). */
     public Path writeKeyFile(String name, byte[] content) throws IOException {
         Path file = dir.resolve(name);
         Files.write(file, content);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return file;
+    }
+
+    /** Writes a text secret file (a token, a TSIG key) readable by its owner only. */
+    public Path writeSecret(String name, String content) throws IOException {
+        return writeKeyFile(name, content.getBytes(StandardCharsets.UTF_8));
     }
 
     public static byte[] keyBytes() {

@@ -104,9 +104,9 @@ class ConfigLoaderTest extends ConfigTestSupport {
     void rejectsUnknownKeysNamingTheAllowedOnes() {
         assertThat(errors(example("    policy: failover", "    policy: failover\n    chekc: {tcp: \"x:1\"}")))
                 .containsExactly("services[0].chekc: unknown key; allowed: name, policy, failback, vantage,"
-                        + " when_none_healthy, check, instances");
+                        + " when_none_healthy, check, instances, publish");
         assertThat(errors(example("api:", "apii:\n  listen: 127.0.0.1:1\napi:")))
-                .containsExactly("apii: unknown key; allowed: cluster, api, dns, services");
+                .containsExactly("apii: unknown key; allowed: cluster, api, dns, services, leader");
     }
 
     @Test

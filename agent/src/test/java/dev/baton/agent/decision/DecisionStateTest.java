@@ -204,6 +204,23 @@ class DecisionStateTest {
         assertRestoreRejected(twice, "two current decisions for db");
     }
 
+    @Test
+    void eachServiceKnowsTheIndexOfItsDecisionAndTheOneBefore() {
+        DecisionState state = new DecisionState();
+        state.apply(3, decision("db", "a", 1));
+        state.apply(4, decision("web", "x", 1));
+        state.apply(7, decision("db", "b", 2));
+        DecisionState.View view = state.view();
+        assertThat(view.index("db")).isEqualTo(7);
+        assertThat(view.index("web")).isEqualTo(4);
+        assertThat(view.index("none")).isZero();
+        assertThat(view.previous("db")).map(Decision::instance).contains("a");
+        assertThat(view.previous("web")).isEmpty();
+        // Snapshots keep the indexes: a restored node fences its publications as the others do.
+        DecisionState.View restored = DecisionState.restore(state.snapshot()).view();
+        assertThat(restored.indexes()).isEqualTo(view.indexes());
+    }
+
     private static void assertRestoreRejected(String json, String message) {
         assertThatThrownBy(() -> DecisionState.restore(json.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(DecisionFormatException.class).hasMessageContaining(message);
