@@ -85,6 +85,9 @@ public final class ExecHookPublisher implements Publisher {
      * a moment to reap a killed tree); called on an engine thread; responds to interruption by killing the
      * process tree.
      *
+     * <p>Messages name the problem without repeating {@link #target()}: {@code exit 3: <first output line>},
+     * {@code timed out after 10000ms, killed: ...}, {@code cannot run /x: not found or not executable: ...}.
+     *
      * @throws PublishException TRANSIENT on a non-zero exit, a timeout or a failed start; CONFIGURATION when the
      *                          program is not found or not executable; NOT_LEADING from the gate (not run)
      */
@@ -106,11 +109,11 @@ public final class ExecHookPublisher implements Publisher {
         String output = result.firstLine().isEmpty() ? "" : ": " + MessageText.escapeAndBound(result.firstLine());
         if (result.ended() == HookProcess.Ended.TIMED_OUT) {
             throw new PublishException(PublishException.Kind.TRANSIENT,
-                    target() + ": timed out after " + millis(config.timeout()) + ", killed" + output);
+                    "timed out after " + millis(config.timeout()) + ", killed" + output);
         }
         if (result.exitCode() != 0) {
             throw new PublishException(PublishException.Kind.TRANSIENT,
-                    target() + ": exit " + result.exitCode() + output);
+                    "exit " + result.exitCode() + output);
         }
         memory.delivered(intent);
         return Outcome.written("exit 0");

@@ -96,6 +96,9 @@ public final class WebhookPublisher implements Publisher {
      * POSTs the intent unless it was the last one delivered. Blocks up to the configured timeout (connect, then
      * the whole exchange); called on an engine thread; interruptible.
      *
+     * <p>Messages name the problem without repeating {@link #target()}: {@code HTTP 500: <first line of the
+     * answer>}, {@code no answer within 5000ms}, {@code ConnectException}.
+     *
      * @throws PublishException TRANSIENT on a network error, a timeout or a non-2xx answer (with
      *                          {@link PublishException#retryAfter} from a {@code Retry-After} header);
      *                          CONFIGURATION on 401 or 403; NOT_LEADING from the gate (nothing sent)
@@ -115,9 +118,9 @@ public final class WebhookPublisher implements Publisher {
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
-            throw new PublishException(Kind.TRANSIENT, target() + ": no answer within " + config.timeout().toMillis() + "ms");
+            throw new PublishException(Kind.TRANSIENT, "no answer within " + config.timeout().toMillis() + "ms");
         } catch (IOException e) {
-            throw new PublishException(Kind.TRANSIENT, target() + ": " + e.getClass().getSimpleName()
+            throw new PublishException(Kind.TRANSIENT, e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + MessageText.escapeAndBound(scrub(e.getMessage()))));
         }
         int status = response.statusCode();
@@ -127,7 +130,7 @@ public final class WebhookPublisher implements Publisher {
             memory.delivered(intent);
             return Outcome.written(lastPublished);
         }
-        String message = target() + ": HTTP " + status + (answer.isEmpty() ? "" : ": " + answer)
+        String message = "HTTP " + status + (answer.isEmpty() ? "" : ": " + answer)
                 + (status / 100 == 3 ? " (redirects are not followed; set url to the final address)" : "");
         if (status == 401 || status == 403) throw new PublishException(Kind.CONFIGURATION, message);
         Duration retryAfter = response.headers().firstValue("Retry-After")
