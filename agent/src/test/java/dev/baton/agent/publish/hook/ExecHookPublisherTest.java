@@ -168,6 +168,34 @@ class ExecHookPublisherTest {
     }
 
     @Test
+    void interruptionKillsTheProcessTree() throws Exception {
+        Path pidFile = dir.resolve("grandchild.pid");
+        Path hanging = script("hang.sh", "#!/bin/sh\nsleep 30 &\necho $! > " + pidFile + "\nwait\n");
+        var publisher = publisher(Duration.ofSeconds(30), Authority.LEADER, hanging.toString());
+        var thrown = new java.util.concurrent.CompletableFuture<Throwable>();
+        Thread engine = new Thread(() -> {
+            try {
+                publisher.reconcile(TestIntents.moved(), WriteGate.LOCAL);
+                thrown.complete(null);
+            } catch (Throwable t) {
+                thrown.complete(t);
+            }
+        });
+        engine.start();
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(pidFile) && Files.size(pidFile) > 0);
+            engine.interrupt();
+            assertThat(thrown.get(5, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        } finally {
+            engine.interrupt();
+            engine.join(5_000);
+            long grandchild = Long.parseLong(Files.readString(pidFile).trim());
+            await().atMost(Duration.ofSeconds(5)).until(
+                    () -> ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false), alive -> !alive);
+        }
+    }
+
+    @Test
     void theSameIntentRunsOnceAndADifferentOneRunsAgain() throws Exception {
         var publisher = recorderPublisher(Authority.LEADER, "{term}", "{index}");
         var gate = new TestIntents.CountingGate();

@@ -168,7 +168,7 @@ class WebhookPublisherTest {
 
     @Test
     void timeoutIsTransient() {
-        answerDelayMillis = 3_000;
+        answerDelayMillis = 1_500;
         var publisher = new WebhookPublisher(new WebhookConfig(url("/baton"), Duration.ofMillis(300), token()),
                 Authority.LEADER);
         assertThatThrownBy(() -> publisher.reconcile(TestIntents.moved(), WriteGate.LOCAL))
