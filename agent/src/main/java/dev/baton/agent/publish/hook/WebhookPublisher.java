@@ -8,11 +8,10 @@ import dev.baton.agent.publish.PublishException;
 import dev.baton.agent.publish.PublishException.Kind;
 import dev.baton.agent.publish.Publisher;
 import dev.baton.agent.publish.WriteGate;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -23,6 +22,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code webhook}: POSTs the decision as JSON ({@link WebhookBody}) to a URL; any 2xx answer within the timeout is
@@ -37,6 +41,8 @@ import java.util.Optional;
  * {@link #target()} or an exception message; a receiver's answer quoted in a message is scrubbed of them.
  */
 public final class WebhookPublisher implements Publisher {
+    /** At most this much of an answer is read, for the first line quoted in an error message. */
+    static final int ANSWER_BYTES = 4096;
     private final WebhookConfig config;
     private final Authority authority;
     private final HttpClient client;
@@ -114,17 +120,36 @@ public final class WebhookPublisher implements Publisher {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(WebhookBody.bytes(intent)));
         config.token().ifPresent(t -> request.header("Authorization", "Bearer " + t.text()));
         gate.beforeWrite(config.timeout());
-        HttpResponse<InputStream> response;
+        // The request timeout ends when the headers arrive; the deadline on the future bounds the body too.
+        AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
+        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request.build(), info -> {
+            head.set(info);
+            return new BoundedBody(ANSWER_BYTES);
+        });
+        int status;
+        HttpHeaders headers;
+        String answer;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpTimeoutException e) {
-            throw new PublishException(Kind.TRANSIENT, "no answer within " + config.timeout().toMillis() + "ms");
-        } catch (IOException e) {
-            throw new PublishException(Kind.TRANSIENT, e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + MessageText.escapeAndBound(scrub(e.getMessage()))));
+            HttpResponse<byte[]> response = exchange.get(config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            status = response.statusCode();
+            headers = response.headers();
+            answer = firstLineOf(response.body());
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            throw e;
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            HttpResponse.ResponseInfo info = head.get();
+            if (info == null) throw noAnswer();
+            status = info.statusCode(); // the headers came, the body did not finish: judge by the status
+            headers = info.headers();
+            answer = "";
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) throw noAnswer();
+            throw new PublishException(Kind.TRANSIENT, cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + MessageText.escapeAndBound(scrub(cause.getMessage()))));
         }
-        int status = response.statusCode();
-        String answer = firstLineOf(response.body());
         if (status / 100 == 2) {
             lastPublished = "HTTP " + status;
             memory.delivered(intent);
@@ -133,7 +158,7 @@ public final class WebhookPublisher implements Publisher {
         String message = "HTTP " + status + (answer.isEmpty() ? "" : ": " + answer)
                 + (status / 100 == 3 ? " (redirects are not followed; set url to the final address)" : "");
         if (status == 401 || status == 403) throw new PublishException(Kind.CONFIGURATION, message);
-        Duration retryAfter = response.headers().firstValue("Retry-After")
+        Duration retryAfter = headers.firstValue("Retry-After")
                 .flatMap(v -> RetryAfter.parse(v, Instant.now())).orElse(null);
         throw new PublishException(Kind.TRANSIENT, message, retryAfter, null);
     }
@@ -144,16 +169,15 @@ public final class WebhookPublisher implements Publisher {
         return Long.MAX_VALUE;
     }
 
-    /** The first line of the receiver's answer (at most a few KiB are read), escaped, bounded and scrubbed. */
-    private String firstLineOf(InputStream body) {
-        try (body) {
-            byte[] head = body.readNBytes(4096);
-            String text = new String(head, StandardCharsets.UTF_8).strip();
-            int eol = text.indexOf('\n');
-            return MessageText.escapeAndBound(scrub(eol < 0 ? text : text.substring(0, eol).strip()));
-        } catch (IOException e) {
-            return "";
-        }
+    private PublishException noAnswer() {
+        return new PublishException(Kind.TRANSIENT, "no answer within " + config.timeout().toMillis() + "ms");
+    }
+
+    /** The first line of the receiver's answer, escaped, bounded and scrubbed. */
+    private String firstLineOf(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        int eol = text.indexOf('\n');
+        return MessageText.escapeAndBound(scrub(eol < 0 ? text : text.substring(0, eol).strip()));
     }
 
     private String scrub(String text) {

@@ -38,12 +38,16 @@ class WebhookPublisherTest {
     private volatile Map<String, String> answerHeaders = Map.of();
     private volatile String answerBody = "";
     private volatile long answerDelayMillis = 0;
+    /** When set, the answer body is sent chunked: this text, then a stall of this many ms before the end. */
+    private volatile long stallAfterBodyMillis = 0;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private HttpServer server;
+    private final java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool();
 
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(handlers); // a stalled answer holds one thread
         server.createContext("/", exchange -> {
             try (exchange) {
                 received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
@@ -52,6 +56,13 @@ class WebhookPublisherTest {
                 if (answerDelayMillis > 0) Thread.sleep(answerDelayMillis);
                 answerHeaders.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
                 byte[] body = answerBody.getBytes(StandardCharsets.UTF_8);
+                if (stallAfterBodyMillis > 0) {
+                    exchange.sendResponseHeaders(status, 0);
+                    exchange.getResponseBody().write(body);
+                    exchange.getResponseBody().flush();
+                    Thread.sleep(stallAfterBodyMillis);
+                    return;
+                }
                 exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
                 if (body.length > 0) exchange.getResponseBody().write(body);
             } catch (InterruptedException e) {
@@ -64,6 +75,7 @@ class WebhookPublisherTest {
     @AfterEach
     void stop() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 
     private URI url(String pathAndQuery) {
@@ -176,6 +188,26 @@ class WebhookPublisherTest {
                     assertThat(e.kind()).isEqualTo(PublishException.Kind.TRANSIENT);
                     assertThat(e.getMessage()).isEqualTo("no answer within 300ms");
                 });
+    }
+
+    @Test
+    void aHugeAnswerIsCutAndQuotedByItsFirstLine() {
+        status = 503;
+        answerBody = "overloaded\n" + "x".repeat(5_000_000);
+        assertThatThrownBy(() -> publisher(token()).reconcile(TestIntents.moved(), WriteGate.LOCAL))
+                .hasMessage("HTTP 503: overloaded");
+    }
+
+    @Test
+    void anAnswerWhoseBodyNeverEndsIsJudgedByItsStatusWithinTheTimeout() throws Exception {
+        stallAfterBodyMillis = 2_000;
+        answerBody = "accepted, streaming...";
+        status = 200;
+        var publisher = new WebhookPublisher(new WebhookConfig(url("/baton"), Duration.ofMillis(400), token()),
+                Authority.LEADER);
+        assertThat(publisher.reconcile(TestIntents.moved(), WriteGate.LOCAL)).isEqualTo(Outcome.written("HTTP 200"));
+        status = 500;
+        assertThatThrownBy(() -> publisher.reconcile(TestIntents.none(), WriteGate.LOCAL)).hasMessage("HTTP 500");
     }
 
     @Test
