@@ -1,7 +1,6 @@
 package dev.baton.agent.publish.hook;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -15,10 +14,9 @@ import java.util.regex.Pattern;
 final class CommandTemplate {
     static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z][a-z0-9_]*)\\}");
 
-    /** The names a command may use; {@link HookValues} provides each (and {@code decided_at} for env only). */
-    static final Set<String> NAMES = Set.copyOf(new LinkedHashSet<>(List.of(
-            "service", "instance", "address", "previous_instance", "previous_address", "term", "index", "reason",
-            "role", "droplet_id", "member")));
+    /** The names a command may use; {@link HookValues} provides each ({@code decided_at} is environment-only). */
+    static final Set<String> NAMES = Set.of("service", "instance", "address", "previous_instance",
+            "previous_address", "term", "index", "reason", "role", "droplet_id", "member");
 
     private CommandTemplate() {
     }

@@ -15,6 +15,7 @@ final class FirstLineCapture implements Runnable {
     private final InputStream in;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private boolean capturing = true;
+    private Thread thread;
 
     FirstLineCapture(InputStream in) {
         this.in = in;
@@ -29,8 +30,6 @@ final class FirstLineCapture implements Runnable {
         capture.thread = thread;
         return capture;
     }
-
-    private Thread thread;
 
     /** Waits up to {@code millis} for the end of the stream (a background child may hold it open longer). */
     void awaitEnd(long millis) throws InterruptedException {
