@@ -35,10 +35,6 @@ final class PublishReader {
     static final String DIGITALOCEAN_TOKEN_ENV = "DIGITALOCEAN_TOKEN";
     static final List<String> KINDS = List.of("rfc2136", "digitalocean_dns", "digitalocean_floating_ip", "vip",
             "exec", "webhook");
-    /** What an exec hook's arguments may name; an unknown one is a typo that would run with an empty value. */
-    static final Set<String> PLACEHOLDERS = Set.of("service", "instance", "address", "previous_instance",
-            "previous_address", "term", "index", "reason", "role", "droplet_id", "member", "decided_at");
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
     private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
 
     enum Scope { SERVICE, LEADER }
@@ -212,11 +208,11 @@ final class PublishReader {
             List<String> words = new ArrayList<>();
             for (ConfigNode arg : args.get()) {
                 arg.requireText().ifPresent(word -> {
-                    Matcher m = PLACEHOLDER.matcher(word);
+                    Matcher m = ExecHookConfig.PLACEHOLDER.matcher(word);
                     while (m.find()) {
-                        if (!PLACEHOLDERS.contains(m.group(1))) {
+                        if (!ExecHookConfig.PLACEHOLDERS.contains(m.group(1))) {
                             arg.error("unknown placeholder {" + m.group(1) + "}; allowed: "
-                                    + String.join(", ", PLACEHOLDERS.stream().sorted().map(p -> "{" + p + "}").toList()));
+                                    + String.join(", ", ExecHookConfig.PLACEHOLDERS.stream().sorted().map(p -> "{" + p + "}").toList()));
                         }
                     }
                     words.add(word);
@@ -232,7 +228,7 @@ final class PublishReader {
         if (command.isEmpty() || timeout.isEmpty()) return Optional.empty();
         if (scope == Scope.LEADER) {
             for (String word : command.get()) {
-                Matcher m = PLACEHOLDER.matcher(word);
+                Matcher m = ExecHookConfig.PLACEHOLDER.matcher(word);
                 while (m.find()) {
                     if (Set.of("service", "instance", "previous_instance", "previous_address", "reason", "droplet_id")
                             .contains(m.group(1))) {

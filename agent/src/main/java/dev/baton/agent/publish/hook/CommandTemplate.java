@@ -1,5 +1,6 @@
 package dev.baton.agent.publish.hook;
 
+import dev.baton.agent.config.publish.ExecHookConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,11 +13,10 @@ import java.util.regex.Pattern;
  * are substituted in one pass, so a value that itself contains {@code {service}} is never expanded again.
  */
 final class CommandTemplate {
-    static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z][a-z0-9_]*)\\}");
+    static final Pattern PLACEHOLDER = ExecHookConfig.PLACEHOLDER;
 
     /** The names a command may use; {@link HookValues} provides each ({@code decided_at} is environment-only). */
-    static final Set<String> NAMES = Set.of("service", "instance", "address", "previous_instance",
-            "previous_address", "term", "index", "reason", "role", "droplet_id", "member");
+    static final Set<String> NAMES = ExecHookConfig.PLACEHOLDERS;
 
     private CommandTemplate() {
     }
