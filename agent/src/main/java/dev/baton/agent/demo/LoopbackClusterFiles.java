@@ -26,7 +26,9 @@ public final class LoopbackClusterFiles {
             throws IOException {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        Files.writeString(dir.resolve("cluster.key"), HexFormat.of().formatHex(key) + "\n");
+        Path keyFile = dir.resolve("cluster.key");
+        Files.writeString(keyFile, HexFormat.of().formatHex(key) + "\n");
+        Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         int[] clusterPorts = {freePort(), freePort(), freePort()};
         List<DemoNode> nodes = new ArrayList<>();
         for (int id = 1; id <= SIZE; id++) {

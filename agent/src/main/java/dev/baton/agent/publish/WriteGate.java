@@ -15,6 +15,13 @@ public interface WriteGate {
      */
     void beforeWrite(Duration requestTimeout) throws PublishException;
 
+    /**
+     * What a hook passes to {@link #beforeWrite}: a command or a POST whose effects no timeout of ours can bound
+     * within a lease (a 10 s hook cannot fit a 1 s lease) is only <em>started</em> under the lease; it carries the
+     * decision's term and index so that its receiver can refuse an older one.
+     */
+    Duration START_ONLY = Duration.ofMillis(100);
+
     /** A gate for node-local actions (VIP, role hooks): they are decided by {@link Intent#holdHere()}, not a lease. */
     WriteGate LOCAL = requestTimeout -> { };
 }

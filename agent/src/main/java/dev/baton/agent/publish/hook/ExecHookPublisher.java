@@ -98,7 +98,7 @@ public final class ExecHookPublisher implements Publisher {
         HookValues values = HookValues.of(intent);
         List<String> argv = CommandTemplate.substitute(config.command(), values);
         Map<String, String> env = CleanEnvironment.of(agentEnvironment, values);
-        gate.beforeWrite(config.timeout());
+        gate.beforeWrite(WriteGate.START_ONLY); // a hook outlasts any lease: started under it, fenced by its receiver
         HookProcess.Result result;
         try {
             result = HookProcess.run(argv, env, config.timeout());

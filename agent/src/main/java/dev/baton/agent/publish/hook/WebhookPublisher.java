@@ -119,7 +119,7 @@ public final class WebhookPublisher implements Publisher {
                 .header("User-Agent", userAgent)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(WebhookBody.bytes(intent)));
         config.token().ifPresent(t -> request.header("Authorization", "Bearer " + t.text()));
-        gate.beforeWrite(config.timeout());
+        gate.beforeWrite(WriteGate.START_ONLY); // a hook outlasts any lease: started under it, fenced by its receiver
         // The request timeout ends when the headers arrive; the deadline on the future bounds the body too.
         AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
         CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request.build(), info -> {
