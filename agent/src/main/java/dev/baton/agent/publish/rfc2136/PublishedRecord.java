@@ -1,9 +1,11 @@
 package dev.baton.agent.publish.rfc2136;
 
 import dev.baton.agent.publish.Fence;
+import java.net.Inet6Address;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.TXTRecord;
 
@@ -21,7 +23,35 @@ record PublishedRecord(List<Record> values, Optional<Fence> fence, Optional<TXTR
     /** The value as read, for {@link dev.baton.agent.publish.Outcome#published()}: {@code 127.0.0.2}, or {@code absent}. */
     String published() {
         if (values.isEmpty()) return ABSENT;
-        return values.stream().map(Record::rdataToString).collect(Collectors.joining(", "));
+        return values.stream().map(PublishedRecord::text).collect(Collectors.joining(", "));
+    }
+
+    /** A record's data as shown: dnsjava writes AAAA uncompressed, so compress it (RFC 5952 section 4). */
+    static String text(Record value) {
+        if (value instanceof AAAARecord aaaa && aaaa.getAddress() instanceof Inet6Address v6) return compressed(v6);
+        return value.rdataToString();
+    }
+
+    /** RFC 5952 section 4.2: the longest run of two or more zero groups (the first on a tie) becomes "::". */
+    static String compressed(Inet6Address address) {
+        String[] groups = address.getHostAddress().replaceFirst("%.*$", "").split(":");
+        int bestStart = -1, bestLength = 1;
+        for (int i = 0; i < groups.length; ) {
+            if (!groups[i].equals("0")) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) j++;
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        if (bestStart < 0) return String.join(":", groups);
+        return String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart)) + "::"
+                + String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
     }
 
     /**

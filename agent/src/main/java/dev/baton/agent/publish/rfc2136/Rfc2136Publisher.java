@@ -201,7 +201,7 @@ public final class Rfc2136Publisher implements Publisher {
         throw new PublishException(Kind.TRANSIENT, "server " + config.server() + " accepted the UPDATE but "
                 + record + " " + config.type() + " reads back as " + back.published() + " with fence "
                 + back.fence().map(Fence::text).orElse("absent") + " (wanted "
-                + desired.map(Record::rdataToString).orElse(PublishedRecord.ABSENT) + ", " + fence.text()
+                + desired.map(PublishedRecord::text).orElse(PublishedRecord.ABSENT) + ", " + fence.text()
                 + "); is there another record type at that name (RFC 2136 section 3.4.2.2 ignores a CNAME "
                 + "next to other data)?");
     }
