@@ -86,9 +86,7 @@ final class ZonePrimary {
             case Rcode.SERVFAIL -> new PublishException(Kind.TRANSIENT,
                     "server " + server + " failed the " + what + ": " + detail);
             case Rcode.NOTAUTH -> new PublishException(Kind.CONFIGURATION, "server " + server + " refused the "
-                    + what + ": " + detail + " — " + (tsig.isPresent()
-                    ? "is tsig.name/secret the zone's key, and is the server the zone's primary?"
-                    : "is the server the zone's primary, and does it require a TSIG key?"));
+                    + what + ": " + detail + " — " + notAuthHint(response));
             case Rcode.REFUSED -> new PublishException(Kind.CONFIGURATION, "server " + server + " refused the "
                     + what + ": " + detail + " — does its update-policy (BIND) or acl (Knot) allow this key to "
                     + "update the record and its _baton-fence name?");
@@ -96,6 +94,20 @@ final class ZonePrimary {
                     + what + ": " + detail + " — the record is not inside the zone");
             default -> new PublishException(Kind.CONFIGURATION, "server " + server + " answered the " + what
                     + " with " + detail);
+        };
+    }
+
+    /** What to check after a NOTAUTH, by the TSIG error (RFC 8945 section 5.2). */
+    private String notAuthHint(Message response) {
+        if (tsig.isEmpty()) return "is the server the zone's primary, and does it require a TSIG key?";
+        TSIGRecord record = response.getTSIG();
+        int error = record == null ? Rcode.NOERROR : record.getError();
+        return switch (error) {
+            case Rcode.BADSIG -> "is tsig.name/secret the zone's key?";
+            case Rcode.BADKEY -> "does the server know tsig.name with this algorithm, and (Knot answers a denied "
+                    + "UPDATE so) does its acl allow this key to update the record and its _baton-fence name?";
+            case Rcode.BADTIME -> "is this node's clock within the TSIG fudge (300 s) of the server's?";
+            default -> "is tsig.name/secret the zone's key, and is the server the zone's primary?";
         };
     }
 

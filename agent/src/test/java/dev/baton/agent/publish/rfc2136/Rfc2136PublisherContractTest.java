@@ -157,6 +157,16 @@ abstract class Rfc2136PublisherContractTest {
         assertPublished(DB, "A", "127.0.0.1", new Fence(1, 1));
     }
 
+    @Test
+    void theOperatorsGrantsAllowTheRecordAndItsFenceOnly() throws Exception {
+        String other = "other.ext.example.com.";
+        // BIND: REFUSED by update-policy; Knot: NOTAUTH with TSIG BADKEY when no acl allows the update.
+        PublishException e = refusal(publisher(other, RecordType.A, server.key()));
+        assertThat(e.getMessage()).contains("refused the UPDATE").containsAnyOf("REFUSED", "BADKEY");
+        assertThat(server.lookup(other, "A")).isEmpty();
+        assertThat(server.serial()).isEqualTo(1);
+    }
+
     private PublishException refusal(Rfc2136Publisher publisher) {
         try {
             publisher.reconcile(intent("127.0.0.2", 1, 2), new CountingGate());
