@@ -16,10 +16,8 @@ import java.util.regex.Pattern;
  * or algorithm in the file must agree with the config's.
  */
 final class TsigKeyReader {
-    /** The HMAC algorithms of RFC 8945 section 6 that dnsjava signs with. */
-    static final List<String> ALGORITHMS = List.of("hmac-sha256", "hmac-sha512", "hmac-sha384", "hmac-sha224",
-            "hmac-sha1", "hmac-md5");
-    static final String DEFAULT_ALGORITHM = "hmac-sha256";
+    private static final List<String> ALGORITHMS = TsigKeyConfig.ALGORITHMS;
+    private static final String DEFAULT_ALGORITHM = TsigKeyConfig.DEFAULT_ALGORITHM;
     private static final Pattern KEY_FILE = Pattern.compile(
             "key\\s+\"?([A-Za-z0-9._-]+?)\\.?\"?\\s*\\{(.*?)}\\s*;", Pattern.DOTALL);
     private static final Pattern ALGORITHM = Pattern.compile("algorithm\\s+\"?([A-Za-z0-9.-]+?)\\.?\"?\\s*;");

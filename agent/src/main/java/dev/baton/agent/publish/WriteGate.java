@@ -16,9 +16,10 @@ public interface WriteGate {
     void beforeWrite(Duration requestTimeout) throws PublishException;
 
     /**
-     * What a hook passes to {@link #beforeWrite}: a command or a POST whose effects no timeout of ours can bound
-     * within a lease (a 10 s hook cannot fit a 1 s lease) is only <em>started</em> under the lease; it carries the
-     * decision's term and index so that its receiver can refuse an older one.
+     * What a write passes to {@link #beforeWrite} when it is fenced elsewhere, so the lease need only cover its
+     * sending: an RFC 2136 UPDATE (the server checks the fence prerequisite), or a hook whose effects no timeout
+     * of ours can bound within a lease (a 10 s command cannot fit a 1 s lease) and which carries the decision's
+     * term and index for its receiver to refuse an older one.
      */
     Duration START_ONLY = Duration.ofMillis(100);
 

@@ -2,10 +2,12 @@ package dev.baton.agent.runtime;
 
 import dev.baton.agent.config.publish.ExecHookConfig;
 import dev.baton.agent.config.publish.PublisherConfig;
+import dev.baton.agent.config.publish.Rfc2136Config;
 import dev.baton.agent.config.publish.WebhookConfig;
 import dev.baton.agent.publish.Publisher;
 import dev.baton.agent.publish.hook.ExecHookPublisher;
 import dev.baton.agent.publish.hook.WebhookPublisher;
+import dev.baton.agent.publish.rfc2136.Rfc2136Publisher;
 
 /** Makes the publisher of each configured kind; the only place that knows every publisher package. */
 final class PublisherFactory {
@@ -18,6 +20,7 @@ final class PublisherFactory {
      */
     static Publisher create(PublisherConfig config, boolean leaderScope) {
         Publisher.Authority hookAuthority = leaderScope ? Publisher.Authority.EVERY_NODE : Publisher.Authority.LEADER;
+        if (config instanceof Rfc2136Config c) return new Rfc2136Publisher(c);
         if (config instanceof ExecHookConfig c) return new ExecHookPublisher(c, hookAuthority);
         if (config instanceof WebhookConfig c) return new WebhookPublisher(c, hookAuthority);
         throw new UnsupportedOperationException("publisher kind " + config.kind() + " is not available in this build");

@@ -144,7 +144,9 @@ public final class Rfc2136Publisher implements Publisher {
 
     /**
      * Makes the record match {@code intent} (see the class comment). Blocks on the primary, each request at most
-     * the timeout; calls {@code gate.beforeWrite(timeout)} right before each UPDATE.
+     * the timeout; calls {@code gate.beforeWrite(WriteGate.START_ONLY)} right before each UPDATE: the server
+     * checks the fence prerequisite, so an UPDATE delayed past the lease is refused there, and the lease need
+     * only cover its sending.
      *
      * @throws PublishException TRANSIENT for network errors, timeouts, SERVFAIL and a fence that kept moving;
      *                          CONFIGURATION for a placement address of the wrong kind, NOTAUTH, REFUSED, TSIG
@@ -164,7 +166,7 @@ public final class Rfc2136Publisher implements Publisher {
                         + "); another writer is active");
             }
             Update message = update(found, desired, fence);
-            gate.beforeWrite(timeout);
+            gate.beforeWrite(WriteGate.START_ONLY); // fenced at the server by the prerequisite
             Message response = primary.send(message);
             int rcode = response.getRcode();
             if (rcode == Rcode.NOERROR) return confirm(desired, fence);

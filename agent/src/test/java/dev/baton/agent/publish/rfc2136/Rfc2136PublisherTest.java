@@ -31,6 +31,8 @@ class Rfc2136PublisherTest {
 
     @Test
     void everyListedAlgorithmIsAccepted() {
+        assertThat(Rfc2136Publisher.ALGORITHMS).as("what the config accepts, the publisher signs with")
+                .containsExactlyElementsOf(TsigKeyConfig.ALGORITHMS);
         assertThat(Rfc2136Publisher.ALGORITHMS).containsExactly("hmac-sha256", "hmac-sha512", "hmac-sha384",
                 "hmac-sha224", "hmac-sha1", "hmac-md5");
         for (String algorithm : Rfc2136Publisher.ALGORITHMS) {
