@@ -160,7 +160,7 @@ public final class DigitalOceanApi implements AutoCloseable {
         String suffix = apiMessage.isEmpty() ? "" : ": " + apiMessage;
         if (r.status() == 401 || r.status() == 403) {
             return new PublishException(Kind.CONFIGURATION, "the API refused the token from " + token.source() + ": "
-                    + status + suffix + " (" + r.method() + " " + r.path() + ")");
+                    + status + suffix);
         }
         if (r.status() == 429) {
             return new PublishException(Kind.TRANSIENT, r.method() + " " + r.path() + ": " + status + suffix,
