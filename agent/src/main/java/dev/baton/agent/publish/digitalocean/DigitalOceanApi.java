@@ -120,6 +120,9 @@ public final class DigitalOceanApi implements AutoCloseable {
     /** Sends a request with an optional JSON body and returns any answer; throws TRANSIENT only for I/O and timeouts. */
     public Response send(String method, String pathAndQuery, ObjectNode body)
             throws PublishException, InterruptedException {
+        // The request timeout bounds the whole exchange, connect included (JDK 17: a connect hanging on a full
+        // accept queue failed after the 1 s request timeout although the connect timeout was 5 s), so a request
+        // the write gate let through has left or failed within requestTimeout.
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiUrl + pathAndQuery))
                 .timeout(requestTimeout)
                 .header("Authorization", "Bearer " + token.text())

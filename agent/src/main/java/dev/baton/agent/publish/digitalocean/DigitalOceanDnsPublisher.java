@@ -149,7 +149,7 @@ public final class DigitalOceanDnsPublisher implements Publisher {
             api.orThrow(api.send("POST", recordsPath, body));
         } else {
             gate.beforeWrite(api.requestTimeout());
-            api.orThrow(api.send("PUT", recordsPath + "/" + fences.get(0).id(), body));
+            put(fences.get(0), body);
             for (DomainRecord extra : fences.subList(1, fences.size())) delete(extra, gate);
         }
         log.info("{}: fence {}", target(), fence);
@@ -170,9 +170,18 @@ public final class DigitalOceanDnsPublisher implements Publisher {
             return created;
         }
         DomainRecord oldest = seen.records().get(0);
-        api.orThrow(api.send("PUT", recordsPath + "/" + oldest.id(), body));
+        put(oldest, body);
         log.info("{}: updated record {} from {} to {}", target(), oldest.id(), oldest.data(), data);
         return oldest;
+    }
+
+    private void put(DomainRecord r, ObjectNode body) throws PublishException, InterruptedException {
+        DigitalOceanApi.Response answer = api.send("PUT", recordsPath + "/" + r.id(), body);
+        if (answer.status() == 404) {
+            // Deleted by someone else since our read: the next reconcile reads again and creates it.
+            throw new PublishException(Kind.TRANSIENT, target() + ": record " + r.id() + " vanished before its update");
+        }
+        api.orThrow(answer);
     }
 
     private void delete(DomainRecord r, WriteGate gate) throws PublishException, InterruptedException {

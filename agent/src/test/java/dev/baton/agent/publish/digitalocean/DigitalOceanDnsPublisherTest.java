@@ -162,6 +162,22 @@ class DigitalOceanDnsPublisherTest {
     }
 
     @Test
+    void aRecordDeletedByHandBetweenReadAndUpdateIsRetriedNotMisreported() throws Exception {
+        long record = fake.addRecord(DOMAIN, "A", "db", "192.0.2.99", 30);
+        fake.beforeNext("PUT", RECORDS + "/" + record, f -> f.removeRecord(DOMAIN, record));
+        DigitalOceanDnsPublisher publisher = publisher("db", RecordType.A);
+
+        PublishException first = catchThrowableOfType(
+                () -> publisher.reconcile(pointAt("192.0.2.10", 3, 7), CountingGate.open()), PublishException.class);
+
+        assertThat(first.kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(first.getMessage()).endsWith("record " + record + " vanished before its update");
+        assertThat(publisher.reconcile(pointAt("192.0.2.10", 3, 7), CountingGate.open()))
+                .isEqualTo(Outcome.written("192.0.2.10"));
+        assertThat(fake.records(DOMAIN, "db", "A")).extracting(Rec::data).containsExactly("192.0.2.10");
+    }
+
+    @Test
     void aNewerFenceSupersedesAndNothingIsWritten() throws Exception {
         fake.addRecord(DOMAIN, "A", "db", "192.0.2.99", 30);
         fake.addRecord(DOMAIN, "TXT", "_baton-fence.db", "term=9 index=1", 30);

@@ -247,6 +247,11 @@ public final class FakeDigitalOcean implements AutoCloseable {
         return id;
     }
 
+    /** Deletes a record, as someone editing the domain by hand would. */
+    public synchronized void removeRecord(String domain, long id) {
+        domains.getOrDefault(domain, new ArrayList<>()).removeIf(r -> r.id() == id);
+    }
+
     /** The domain's records, in id order. */
     public synchronized List<Rec> records(String domain) {
         return List.copyOf(domains.getOrDefault(domain, List.of()));
