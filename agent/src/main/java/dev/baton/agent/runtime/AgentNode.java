@@ -148,11 +148,11 @@ public final class AgentNode implements AutoCloseable {
         Intents intents = new Intents(config, () -> node, replica::view, currentWithinNanos);
         for (ServiceConfig service : config.services()) {
             for (PublisherConfig p : service.publish()) {
-                publishing.add(service.name(), PublisherFactory.create(p, false), () -> intents.service(service));
+                publishing.add(service.name(), PublisherFactory.create(p, false, config.cluster().timings()), () -> intents.service(service));
             }
         }
         for (PublisherConfig p : config.leaderPublish()) {
-            publishing.add(Intent.LEADER_SCOPE, PublisherFactory.create(p, true), intents::leader);
+            publishing.add(Intent.LEADER_SCOPE, PublisherFactory.create(p, true, config.cluster().timings()), intents::leader);
         }
         replica.onChange(publishing::poke);
         publishing.start();

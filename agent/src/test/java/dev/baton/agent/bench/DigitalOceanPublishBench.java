@@ -48,7 +48,7 @@ public final class DigitalOceanPublishBench {
             fake.addDomain("example.com").pageSize(20);
             for (int i = 0; i < 10; i++) fake.addRecord("example.com", "A", "host" + i, "192.0.2." + (100 + i), 1800);
             var dns = new DigitalOceanDnsPublisher(new DigitalOceanDnsConfig("example.com", "db", RecordType.A,
-                    Duration.ofSeconds(30), secret, fake.url()));
+                    Duration.ofSeconds(30), secret, fake.url()), DigitalOceanApi.DEFAULT_WRITE_TIMEOUT);
             row("DNS A record moved (fence + record)", fake, n,
                     i -> dns.reconcile(intent(new Placement("a", "192.0.2." + (10 + i % 2), Optional.empty(),
                             Optional.empty()), i), WriteGate.LOCAL), dns);

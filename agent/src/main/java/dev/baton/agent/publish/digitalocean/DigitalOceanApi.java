@@ -38,6 +38,11 @@ import java.util.Optional;
 public final class DigitalOceanApi implements AutoCloseable {
     /** One request, connect to last byte; DigitalOcean answers in well under a second when healthy. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * A write must be answered (or given up) within the lease that let it through, so its timeout is far
+     * shorter than a read's: the agent passes a share of the follower timeout (700 ms at the defaults).
+     */
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofMillis(700);
     /** The most the API returns per page (shared/parameters.yml {@code per_page}: maximum 200). */
     static final int PER_PAGE = 200;
     /** A bound on pages followed in one listing: 50 pages of 200 is far beyond one name's records. */
@@ -48,14 +53,25 @@ public final class DigitalOceanApi implements AutoCloseable {
     private final URI apiUrl;
     private final Secret token;
     private final Duration requestTimeout;
+    private final Duration writeTimeout;
     private final Clock clock;
     private final HttpClient http;
 
     /** Builds a client with its own JDK {@link HttpClient}; {@link #close} releases nothing but is the owner's hook. */
     public DigitalOceanApi(URI apiUrl, Secret token, Duration requestTimeout, Clock clock) {
+        this(apiUrl, token, requestTimeout, requestTimeout, clock);
+    }
+
+    /**
+     * @param requestTimeout the bound on a read (GET), connect included
+     * @param writeTimeout   the bound on a write (POST, PUT, PATCH, DELETE), which the publishers pass to the
+     *                       write gate: the lease must outlast it
+     */
+    public DigitalOceanApi(URI apiUrl, Secret token, Duration requestTimeout, Duration writeTimeout, Clock clock) {
         this.apiUrl = stripTrailingSlash(Objects.requireNonNull(apiUrl, "apiUrl"));
         this.token = Objects.requireNonNull(token, "token");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.writeTimeout = Objects.requireNonNull(writeTimeout, "writeTimeout");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.http = HttpClient.newBuilder()
                 .connectTimeout(requestTimeout)
@@ -64,12 +80,17 @@ public final class DigitalOceanApi implements AutoCloseable {
     }
 
     public DigitalOceanApi(URI apiUrl, Secret token) {
-        this(apiUrl, token, DEFAULT_REQUEST_TIMEOUT, Clock.systemUTC());
+        this(apiUrl, token, DEFAULT_REQUEST_TIMEOUT, DEFAULT_WRITE_TIMEOUT, Clock.systemUTC());
     }
 
-    /** The bound on one request, which the publishers pass to {@code WriteGate.beforeWrite}. */
+    /** The bound on one read. */
     public Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    /** The bound on one write, which the publishers pass to {@code WriteGate.beforeWrite}. */
+    public Duration writeTimeout() {
+        return writeTimeout;
     }
 
     /** An HTTP answer: status, the parsed JSON body (an empty object when there is none) and the rate-limit headers. */
@@ -123,8 +144,9 @@ public final class DigitalOceanApi implements AutoCloseable {
         // The request timeout bounds the whole exchange, connect included (JDK 17: a connect hanging on a full
         // accept queue failed after the 1 s request timeout although the connect timeout was 5 s), so a request
         // the write gate let through has left or failed within requestTimeout.
+        Duration timeout = "GET".equals(method) ? requestTimeout : writeTimeout;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiUrl + pathAndQuery))
-                .timeout(requestTimeout)
+                .timeout(timeout)
                 .header("Authorization", "Bearer " + token.text())
                 .header("Accept", "application/json")
                 .header("User-Agent", "baton");
@@ -139,7 +161,7 @@ public final class DigitalOceanApi implements AutoCloseable {
         try {
             answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
-            throw new PublishException(Kind.TRANSIENT, what + ": no answer within " + requestTimeout.toMillis()
+            throw new PublishException(Kind.TRANSIENT, what + ": no answer within " + timeout.toMillis()
                     + " ms", null, null);
         } catch (IOException e) {
             // The JDK's messages name the host and the failure, never a request header.

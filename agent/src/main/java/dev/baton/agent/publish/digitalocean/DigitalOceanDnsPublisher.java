@@ -56,9 +56,10 @@ public final class DigitalOceanDnsPublisher implements Publisher {
     private final String fenceRecord;
     private final String recordsPath;
 
-    /** A publisher with its own API client ({@link DigitalOceanApi#DEFAULT_REQUEST_TIMEOUT}). */
-    public DigitalOceanDnsPublisher(DigitalOceanDnsConfig config) {
-        this(config, new DigitalOceanApi(config.apiUrl(), config.token()));
+    /** A publisher with its own API client, its writes bounded by {@code writeTimeout} (see the write gate). */
+    public DigitalOceanDnsPublisher(DigitalOceanDnsConfig config, java.time.Duration writeTimeout) {
+        this(config, new DigitalOceanApi(config.apiUrl(), config.token(), DigitalOceanApi.DEFAULT_REQUEST_TIMEOUT,
+                writeTimeout, java.time.Clock.systemUTC()));
     }
 
     /**
@@ -145,10 +146,10 @@ public final class DigitalOceanDnsPublisher implements Publisher {
         ObjectNode body = DigitalOceanApi.object().put("type", "TXT").put("name", fenceRecord)
                 .put("data", fence.text()).put("ttl", config.ttl().toSeconds());
         if (fences.isEmpty()) {
-            gate.beforeWrite(api.requestTimeout());
+            gate.beforeWrite(api.writeTimeout());
             api.orThrow(api.send("POST", recordsPath, body));
         } else {
-            gate.beforeWrite(api.requestTimeout());
+            gate.beforeWrite(api.writeTimeout());
             put(fences.get(0), body);
             for (DomainRecord extra : fences.subList(1, fences.size())) delete(extra, gate);
         }
@@ -162,7 +163,7 @@ public final class DigitalOceanDnsPublisher implements Publisher {
         if (right.isPresent()) return right.get();
         ObjectNode body = DigitalOceanApi.object().put("type", config.type().name()).put("name", record)
                 .put("data", data).put("ttl", config.ttl().toSeconds());
-        gate.beforeWrite(api.requestTimeout());
+        gate.beforeWrite(api.writeTimeout());
         if (seen.records().isEmpty()) {
             // Never retried here: a 5xx may come after the record was created, and the next reconcile reads first.
             var created = DomainRecord.of(api.orThrow(api.send("POST", recordsPath, body)).path("domain_record"));
@@ -185,7 +186,7 @@ public final class DigitalOceanDnsPublisher implements Publisher {
     }
 
     private void delete(DomainRecord r, WriteGate gate) throws PublishException, InterruptedException {
-        gate.beforeWrite(api.requestTimeout());
+        gate.beforeWrite(api.writeTimeout());
         DigitalOceanApi.Response answer = api.send("DELETE", recordsPath + "/" + r.id(), null);
         // 404: already gone (an earlier attempt's delete arrived after its timeout), which is what we wanted.
         if (!answer.ok() && answer.status() != 404) throw api.failure(answer);

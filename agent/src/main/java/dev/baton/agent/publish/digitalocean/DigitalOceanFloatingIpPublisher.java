@@ -50,8 +50,10 @@ public final class DigitalOceanFloatingIpPublisher implements Publisher {
     private final int maxPolls;
     private final String ipPath;
 
-    public DigitalOceanFloatingIpPublisher(DigitalOceanFloatingIpConfig config) {
-        this(config, new DigitalOceanApi(config.apiUrl(), config.token()), DEFAULT_POLL_INTERVAL, DEFAULT_MAX_POLLS);
+    /** A publisher with its own API client, its writes bounded by {@code writeTimeout} (see the write gate). */
+    public DigitalOceanFloatingIpPublisher(DigitalOceanFloatingIpConfig config, Duration writeTimeout) {
+        this(config, new DigitalOceanApi(config.apiUrl(), config.token(), DigitalOceanApi.DEFAULT_REQUEST_TIMEOUT,
+                writeTimeout, java.time.Clock.systemUTC()), DEFAULT_POLL_INTERVAL, DEFAULT_MAX_POLLS);
     }
 
     public DigitalOceanFloatingIpPublisher(DigitalOceanFloatingIpConfig config, DigitalOceanApi api,
@@ -104,7 +106,7 @@ public final class DigitalOceanFloatingIpPublisher implements Publisher {
                 throw new PublishException(Kind.TRANSIENT, target() + ": another action kept it busy through "
                         + MAX_ASSIGN_ATTEMPTS + " attempts; it is on " + now.shown());
             }
-            gate.beforeWrite(api.requestTimeout());
+            gate.beforeWrite(api.writeTimeout());
             var body = DigitalOceanApi.object().put("type", "assign").put("droplet_id", droplet);
             DigitalOceanApi.Response answer = api.send("POST", ipPath + "/actions", body);
             if (answer.ok()) {

@@ -54,7 +54,8 @@ class DigitalOceanDnsPublisherTest {
 
     private DigitalOceanDnsPublisher publisher(String domain, String record, RecordType type, Secret token) {
         return new DigitalOceanDnsPublisher(
-                new DigitalOceanDnsConfig(domain, record, type, Duration.ofSeconds(30), token, fake.url()));
+                new DigitalOceanDnsConfig(domain, record, type, Duration.ofSeconds(30), token, fake.url()),
+                DigitalOceanApi.DEFAULT_WRITE_TIMEOUT);
     }
 
     private List<Recorded> writes() {
@@ -77,7 +78,7 @@ class DigitalOceanDnsPublisherTest {
                         org.assertj.core.groups.Tuple.tuple("POST", false));
         assertThat(writes().get(1).body()).contains("\"name\":\"db\"", "\"data\":\"192.0.2.10\"", "\"ttl\":30");
         // The gate is asked immediately before each of the two writes, with the request timeout.
-        assertThat(gate.calls).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(10));
+        assertThat(gate.calls).containsExactly(DigitalOceanApi.DEFAULT_WRITE_TIMEOUT, DigitalOceanApi.DEFAULT_WRITE_TIMEOUT);
     }
 
     @Test

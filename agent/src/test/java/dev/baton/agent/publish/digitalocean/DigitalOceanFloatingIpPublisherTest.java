@@ -86,7 +86,7 @@ class DigitalOceanFloatingIpPublisherTest {
                 "GET " + IP_PATH, "POST " + IP_PATH + "/actions", "GET " + IP_PATH + "/actions/" + action,
                 "GET " + IP_PATH + "/actions/" + action, "GET " + IP_PATH + "/actions/" + action, "GET " + IP_PATH);
         assertThat(fake.requests().get(1).body()).isEqualTo("{\"type\":\"assign\",\"droplet_id\":3164445}");
-        assertThat(gate.calls).containsExactly(Duration.ofSeconds(10));
+        assertThat(gate.calls).containsExactly(DigitalOceanApi.DEFAULT_WRITE_TIMEOUT);
     }
 
     @Test
