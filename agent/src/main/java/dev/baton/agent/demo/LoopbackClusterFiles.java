@@ -24,6 +24,15 @@ public final class LoopbackClusterFiles {
 
     public static List<DemoNode> write(Path dir, String clusterName, String zone, IntFunction<String> servicesYaml)
             throws IOException {
+        return write(dir, clusterName, zone, servicesYaml, id -> "");
+    }
+
+    /**
+     * As {@link #write(Path, String, String, IntFunction)}, with more keys in each member's entry
+     * ({@code memberKeys.apply(id)}, e.g. {@code ", droplet_id: 201"}).
+     */
+    public static List<DemoNode> write(Path dir, String clusterName, String zone, IntFunction<String> servicesYaml,
+                                       IntFunction<String> memberKeys) throws IOException {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         Path keyFile = dir.resolve("cluster.key");
@@ -40,9 +49,9 @@ public final class LoopbackClusterFiles {
                       name: %s
                       node: %d
                       members:
-                        - {id: 1, address: 127.0.0.1:%d}
-                        - {id: 2, address: 127.0.0.1:%d}
-                        - {id: 3, address: 127.0.0.1:%d, witness: true}
+                        - {id: 1, address: 127.0.0.1:%d%s}
+                        - {id: 2, address: 127.0.0.1:%d%s}
+                        - {id: 3, address: 127.0.0.1:%d, witness: true%s}
                       key_file: cluster.key
                       data_dir: data/node%d
                     api:
@@ -51,7 +60,8 @@ public final class LoopbackClusterFiles {
                       listen: [127.0.0.1:%d]
                       zone: %s
                       ttl: 1s
-                    """, clusterName, id, clusterPorts[0], clusterPorts[1], clusterPorts[2], id, api, dns, zone)
+                    """, clusterName, id, clusterPorts[0], memberKeys.apply(1), clusterPorts[1], memberKeys.apply(2),
+                    clusterPorts[2], memberKeys.apply(3), id, api, dns, zone)
                     + servicesYaml.apply(id));
             nodes.add(new DemoNode(id, api, dns, config, dir.resolve("node" + id + ".log")));
         }

@@ -50,9 +50,15 @@ public final class AgentCluster implements AutoCloseable {
 
     /** Writes the key and the three configs into {@code dir}; starts nothing. */
     public static AgentCluster write(Path dir, ServicesYaml services) throws IOException {
+        return write(dir, services, id -> "");
+    }
+
+    /** As {@link #write(Path, ServicesYaml)}, with more keys in each member's entry (e.g. {@code droplet_id}). */
+    public static AgentCluster write(Path dir, ServicesYaml services, java.util.function.IntFunction<String> memberKeys)
+            throws IOException {
         AgentCluster cluster = new AgentCluster(dir, LoopbackClusterFiles.freePort());
         cluster.nodes.addAll(LoopbackClusterFiles.write(dir, "e2e", ZONE,
-                id -> services.write(id, cluster.backendPort, dir)));
+                id -> services.write(id, cluster.backendPort, dir), memberKeys));
         return cluster;
     }
 
