@@ -40,6 +40,7 @@ public final class DigitalOceanFloatingIpPublisher implements Publisher {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     /** With {@link #DEFAULT_POLL_INTERVAL}: about a minute for one action before this attempt gives up. */
     public static final int DEFAULT_MAX_POLLS = 60;
+    private static final long FIRST_POLL_MILLIS = 100;
     /** POSTs per reconcile: the first, and one more after waiting out another action's "pending event". */
     static final int MAX_ASSIGN_ATTEMPTS = 2;
     static final String UNASSIGNED = "unassigned";
@@ -149,7 +150,7 @@ public final class DigitalOceanFloatingIpPublisher implements Publisher {
         for (int i = 0; i < maxPolls; i++) {
             String status = api.get(ipPath + "/actions/" + action).path("action").path("status").asText("");
             if (status.equals("completed") || status.equals("errored")) return status;
-            pause();
+            pause(i);
         }
         throw new PublishException(Kind.TRANSIENT, target() + ": action " + action + " still in progress after "
                 + maxPolls + " polls " + pollInterval.toMillis() + " ms apart");
@@ -183,8 +184,13 @@ public final class DigitalOceanFloatingIpPublisher implements Publisher {
         return "reserved IP " + config.ip() + " is not in the DigitalOcean account";
     }
 
-    private void pause() throws InterruptedException {
-        if (!pollInterval.isZero()) Thread.sleep(pollInterval.toMillis());
+    /**
+     * The wait before poll {@code i + 1}: 100 ms doubling up to {@link #pollInterval}, so an assignment that
+     * completes quickly is confirmed quickly and a slow one costs few requests.
+     */
+    private void pause(int i) throws InterruptedException {
+        long millis = Math.min(pollInterval.toMillis(), FIRST_POLL_MILLIS << Math.min(i, 10));
+        if (millis > 0) Thread.sleep(millis);
         else if (Thread.interrupted()) throw new InterruptedException();
     }
 
