@@ -192,6 +192,36 @@ class ExternalPublishEndToEndTest {
         awaitPublished(PRIMARY, DROPLET_A);
     }
 
+    @Test
+    @Order(4)
+    void statusShowsEachPublisherAndNoSecret() throws Exception {
+        int leader = awaitSettledLeader();
+        awaitPublished(PRIMARY, DROPLET_A);
+        await("every publisher in sync on the leader").atMost(CHANGE).until(() -> publishers(leader).stream()
+                .allMatch(p -> p.path("state").asText().equals("in_sync")));
+        String api = "http://127.0.0.1:" + cluster.node(leader).apiPort();
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = dev.baton.agent.cli.BatonCli.commandLine(System::getenv);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        assertThat(cli.execute("status", "--api", api)).isZero();
+        String fence = publishers(leader).get(0).path("fence").asText();
+        assertThat(out.toString())
+                .contains("  publish rfc2136 " + RECORD + " A at 127.0.0.1:" + bind.port() + ": in sync, published "
+                        + PRIMARY + " (" + fence + ")")
+                .contains("  publish digitalocean_floating_ip reserved IP " + SERVICE_IP + " (DigitalOcean): in sync,"
+                        + " published droplet " + DROPLET_A)
+                .contains("leader node:\n  publish digitalocean_floating_ip reserved IP " + LEADER_IP);
+        java.io.StringWriter json = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(json, true));
+        assertThat(cli.execute("status", "--api", api, "--json")).isZero();
+        String secret = Files.readString(dir.resolve("tsig.secret")).strip();
+        assertThat(json.toString()).doesNotContain(TOKEN).doesNotContain(secret);
+        for (DemoNode n : cluster.nodes()) {
+            assertThat(Files.readString(n.logFile())).as("node " + n.id() + "'s log").doesNotContain(TOKEN)
+                    .doesNotContain(secret);
+        }
+    }
+
     // ---- helpers ----
 
     private void secret(String name, String content) throws IOException {
