@@ -82,7 +82,7 @@ public abstract class AuthoritativeServer implements AutoCloseable {
 
     /**
      * @param updatableRecords the records (absolute) {@link #key()} may update, each with its
-     *                         {@code _baton-fence} name (the operator's lines in PUBLISHERS-rfc2136.md); when
+     *                         {@code _baton-fence} name (the operator's lines in PUBLISHERS.md, "rfc2136"); when
      *                         empty, every name in the zone (A, AAAA, CNAME, TXT)
      */
     protected AuthoritativeServer(String zone, Key key, List<String> updatableRecords) {

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * BIND 9's {@code named} as a test's zone primary ({@code named -g}: foreground, logging to stderr, running as
  * the test's user). Updates are allowed by {@code update-policy}: for each updatable record exactly the lines an
- * operator writes (docs/PUBLISHERS-rfc2136.md):
+ * operator writes (docs/PUBLISHERS.md, "rfc2136"):
  * <pre>
  * grant KEY name RECORD A AAAA CNAME;
  * grant KEY name _baton-fence.RECORD TXT;

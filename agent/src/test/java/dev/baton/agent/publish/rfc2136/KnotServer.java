@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 /**
  * Knot DNS's {@code knotd} as a test's zone primary (foreground, logging to stderr, running as the test's user,
  * journal and timers in the test's directory, zone file never rewritten). Updates are allowed by one ACL: for
- * the updatable records exactly the rule an operator writes (docs/PUBLISHERS-rfc2136.md):
+ * the updatable records exactly the rule an operator writes (docs/PUBLISHERS.md, "rfc2136"):
  * <pre>
  * acl:
  *   - id: baton-update
