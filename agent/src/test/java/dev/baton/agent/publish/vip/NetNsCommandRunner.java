@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The production runner, with each command prefixed by {@code ip netns exec <ns>}: the only change tests make. */
-final class NetNsCommandRunner implements CommandRunner {
+public final class NetNsCommandRunner implements CommandRunner {
     private final ProcessCommandRunner delegate = new ProcessCommandRunner();
     private final String namespace;
 
-    NetNsCommandRunner(String namespace) {
+    public NetNsCommandRunner(String namespace) {
         this.namespace = namespace;
     }
 

@@ -197,6 +197,26 @@ public final class NetNsLab implements AutoCloseable {
         createdNamespaces.clear();
     }
 
+    /**
+     * Fails, naming the missing program and its Debian package, unless each program is on PATH or in an sbin
+     * directory. Tests call it first, so a missing tool is a clear failure rather than a timeout later.
+     */
+    public static void requireTools(String... programs) throws IOException {
+        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/local/sbin:/usr/sbin:/sbin";
+        for (String program : programs) {
+            boolean found = java.util.Arrays.stream(path.split(":")).filter(d -> !d.isEmpty())
+                    .anyMatch(d -> java.nio.file.Files.isExecutable(Path.of(d, program)));
+            if (!found) {
+                String pkg = switch (program) {
+                    case "ip" -> "iproute2";
+                    case "sysctl" -> "procps";
+                    default -> program;
+                };
+                throw new IOException(program + " is not installed: this test needs Debian package '" + pkg + "'");
+            }
+        }
+    }
+
     /** Deletes namespaces of earlier labs whose process is gone (a JVM killed before its close ran). */
     public static void removeStale() throws IOException, InterruptedException {
         ExecResult list = run(List.of("ip", "netns", "list"), EXEC_TIMEOUT);

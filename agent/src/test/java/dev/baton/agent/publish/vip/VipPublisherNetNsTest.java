@@ -34,6 +34,7 @@ class VipPublisherNetNsTest {
 
     @BeforeAll
     static void lab() throws Exception {
+        NetNsLab.requireTools("ip", "arping", "tcpdump", "sysctl");
         lab = NetNsLab.create("n1", "n2", "client");
         for (String node : List.of("n1", "n2")) {
             OutputLines server = OutputLines.of(lab.startJava(node, NodeNameServer.class, node, "" + PORT, "120").getInputStream(), node);
