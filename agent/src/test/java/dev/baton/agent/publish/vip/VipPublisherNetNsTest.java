@@ -151,6 +151,47 @@ class VipPublisherNetNsTest {
         }
     }
 
+    @Test
+    void aFailedAnnouncementIsReportedByTheNextReconcileAndSentAgain() throws Exception {
+        VipConfig config = new VipConfig(lab.spareIpv4(5), NetNsLab.PREFIX_V4, NetNsLab.INTERFACE);
+        FailingArping runner = new FailingArping(new NetNsCommandRunner(lab.namespace("n1")));
+        try (VipPublisher n1 = new VipPublisher(config, runner)) {
+            assertThat(n1.reconcile(intent(true), WriteGate.LOCAL)).isEqualTo(Outcome.written("held"));
+            runner.lastStarted.waitFor();
+            runner.failing = false;
+            assertThatThrownBy(() -> n1.reconcile(intent(true), WriteGate.LOCAL))
+                    .isInstanceOfSatisfying(PublishException.class, e -> assertThat(e.kind()).isEqualTo(PublishException.Kind.TRANSIENT))
+                    .hasMessage(config.cidr() + " is held but its last announcement failed (arping exited 1: "
+                            + "arping: libnet_init(LIBNET_LINK, eth0): Operation not permitted); announcing again");
+            runner.lastStarted.waitFor(); // the real arping, this time
+            assertThat(n1.reconcile(intent(true), WriteGate.LOCAL)).isEqualTo(Outcome.inSync("held"));
+        }
+    }
+
+    /** arping's announcement fails as Habets' does without CAP_NET_RAW, while {@code failing}; all else is real. */
+    private static final class FailingArping implements CommandRunner {
+        private final CommandRunner real;
+        volatile boolean failing = true;
+        volatile Process lastStarted;
+
+        FailingArping(CommandRunner real) {
+            this.real = real;
+        }
+
+        @Override
+        public CommandResult run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+            return real.run(command, timeout);
+        }
+
+        @Override
+        public Process start(List<String> command) throws IOException {
+            lastStarted = failing && command.get(0).equals("arping")
+                    ? real.start(List.of("sh", "-c", "echo 'arping: libnet_init(LIBNET_LINK, eth0): Operation not permitted' >&2; exit 1"))
+                    : real.start(command);
+            return lastStarted;
+        }
+    }
+
     /** arping absent from PATH, as {@link ProcessBuilder} reports it; every other command runs for real. */
     private static final class MissingArping implements CommandRunner {
         private final CommandRunner real;
@@ -214,6 +255,24 @@ class VipPublisherNetNsTest {
             String clientMac = lab.mac("client");
             assertThat(capture.snapshot()).noneMatch(l -> l.contains(clientMac + " >") && l.contains("who has " + v));
             assertThat(n2.reconcile(intent(true), WriteGate.LOCAL)).isEqualTo(Outcome.inSync("held"));
+        }
+    }
+
+    @Test
+    void anIpv6VipStillHeldElsewhereFailsDuplicateAddressDetectionAndIsNotKept() throws Exception {
+        InetAddress vip = lab.spareIpv6(1);
+        String cidr = AddressText.cidr(vip, NetNsLab.PREFIX_V6);
+        VipConfig config = new VipConfig(vip, NetNsLab.PREFIX_V6, NetNsLab.INTERFACE);
+        lab.execOk("n2", "ip", "addr", "add", cidr, "dev", NetNsLab.INTERFACE, "nodad"); // a holder that never let go
+        try (VipPublisher n1 = publisher("n1", config)) {
+            assertThat(n1.reconcile(intent(true), WriteGate.LOCAL).detail()).contains("tentative");
+            await().atMost(BOUND).until(() -> addressesOf("n1").contains(" " + cidr + " ") && addressesOf("n1").contains("dadfailed"));
+            assertThatThrownBy(() -> n1.reconcile(intent(true), WriteGate.LOCAL))
+                    .isInstanceOfSatisfying(PublishException.class, e -> assertThat(e.kind()).isEqualTo(PublishException.Kind.TRANSIENT))
+                    .hasMessageContaining("duplicate address detection failed for " + cidr + " on eth0");
+            assertThat(addressesOf("n1")).doesNotContain(" " + cidr + " ");
+        } finally {
+            lab.execOk("n2", "ip", "addr", "del", cidr, "dev", NetNsLab.INTERFACE);
         }
     }
 
