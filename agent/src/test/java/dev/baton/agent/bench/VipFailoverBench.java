@@ -165,7 +165,7 @@ public final class VipFailoverBench {
         Thread.sleep(200 + ThreadLocalRandom.current().nextLong(200)); // off the probes' and adverts' phase
         int from = probes.size();
         long killedAt = System.currentTimeMillis();
-        lab.execOk(holder, "ip", "link", "set", NetNsLab.INTERFACE, "down");
+        lab.setLinkUp(holder, false);
         mode.afterKill(holder, survivor);
         long limit = System.nanoTime() + TRIAL_LIMIT_MILLIS * 1_000_000;
         OptionalLong firstNew = OptionalLong.empty();
@@ -184,7 +184,7 @@ public final class VipFailoverBench {
         if (held.stdout().contains(" " + vip.getHostAddress() + "/")) {
             lab.execOk(holder, "ip", "addr", "del", vip.getHostAddress() + "/" + NetNsLab.PREFIX_V4, "dev", NetNsLab.INTERFACE);
         }
-        lab.execOk(holder, "ip", "link", "set", NetNsLab.INTERFACE, "up");
+        lab.setLinkUp(holder, true);
         mode.rejoin(holder);
         return outage;
     }

@@ -29,10 +29,18 @@ final class InterfaceAddresses {
         this.interfaceName = interfaceName;
     }
 
-    /** An address as the kernel shows it on the interface. */
-    record Held(InetAddress address, int prefixLength, boolean tentative, boolean dadFailed) {
+    /**
+     * An address as the kernel shows it on the interface, with the interface's {@code operstate} ({@code UP},
+     * {@code DOWN}, {@code LOWERLAYERDOWN}; {@code UNKNOWN} for drivers that do not report it).
+     */
+    record Held(InetAddress address, int prefixLength, boolean tentative, boolean dadFailed, String linkState) {
         String cidr() {
             return AddressText.cidr(address, prefixLength);
+        }
+
+        /** Whether frames can flow: UP, or UNKNOWN (not reported, e.g. tun devices). */
+        boolean linkUp() {
+            return linkState.equals("UP") || linkState.equals("UNKNOWN");
         }
     }
 
@@ -47,7 +55,8 @@ final class InterfaceAddresses {
                     String local = info.path("local").asText("");
                     if (local.isEmpty() || !sameAddress(local, address)) continue;
                     return Optional.of(new Held(address, info.path("prefixlen").asInt(-1),
-                            info.path("tentative").asBoolean(false), info.path("dadfailed").asBoolean(false)));
+                            info.path("tentative").asBoolean(false), info.path("dadfailed").asBoolean(false),
+                            link.path("operstate").asText("UNKNOWN")));
                 }
             }
             return Optional.empty();

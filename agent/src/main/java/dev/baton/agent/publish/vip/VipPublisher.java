@@ -94,17 +94,21 @@ public final class VipPublisher implements Publisher {
                 throw new PublishException(PublishException.Kind.TRANSIENT, "duplicate address detection failed for "
                         + cidr + " on " + config.interfaceName() + ": another host on the link holds it; removed, will retry");
             }
-            Optional<String> failed = announcer.takeFailure();
-            if (failed.isPresent() || announcementPending) {
+            if (!held.get().linkUp()) {
+                // No frame leaves a link that is down: an announcement now fails or is lost. Send one when it is back.
+                announcer.cancel();
                 announcementPending = true;
-                announce();
-                if (failed.isPresent()) {
-                    throw new PublishException(PublishException.Kind.TRANSIENT, cidr
-                            + " is held but its last announcement failed (" + failed.get() + "); announcing again");
-                }
-                return Outcome.written(HELD);
+                return new Outcome(Outcome.Result.IN_SYNC, HELD, linkNote(held.get()));
             }
-            return Outcome.inSync(HELD);
+            Optional<String> failed = announcer.takeFailure();
+            if (failed.isEmpty() && !announcementPending) return Outcome.inSync(HELD);
+            announcementPending = true;
+            announce();
+            if (failed.isPresent()) {
+                throw new PublishException(PublishException.Kind.TRANSIENT, cidr
+                        + " is held but its last announcement failed (" + failed.get() + "); announcing again");
+            }
+            return new Outcome(Outcome.Result.WRITTEN, HELD, "announced");
         }
         announcer.prepare();
         gate.beforeWrite(InterfaceAddresses.COMMAND_TIMEOUT);
@@ -115,12 +119,17 @@ public final class VipPublisher implements Publisher {
                     + config.interfaceName() + " succeeded but the address is not on the interface when read back");
         }
         announcementPending = true;
-        announce();
+        if (now.get().linkUp()) announce();
         log.info("{} added to {}{}", cidr, config.interfaceName(),
                 now.get().tentative() ? " (tentative until duplicate address detection completes)" : "");
-        return now.get().tentative()
-                ? new Outcome(Outcome.Result.WRITTEN, HELD, "tentative: duplicate address detection, about 1 s")
-                : Outcome.written(HELD);
+        String detail = now.get().tentative() ? "tentative: duplicate address detection, about 1 s" : "";
+        String link = linkNote(now.get());
+        return new Outcome(Outcome.Result.WRITTEN, HELD, detail.isEmpty() ? link : link.isEmpty() ? detail : detail + "; " + link);
+    }
+
+    /** Held on a link that is down answers nobody: say so in status (the checks decide whether to move it). */
+    private String linkNote(InterfaceAddresses.Held held) {
+        return held.linkUp() ? "" : "interface " + config.interfaceName() + " is " + held.linkState();
     }
 
     private void announce() throws PublishException, InterruptedException {

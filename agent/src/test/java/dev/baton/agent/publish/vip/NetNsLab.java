@@ -166,6 +166,26 @@ public final class NetNsLab implements AutoCloseable {
     }
 
     /**
+     * Starts {@code command} in {@code host}'s namespace with standard output and error appended to {@code log}
+     * (so nobody has to read them), standard input an open pipe (close {@link Process#getOutputStream()} to
+     * signal EOF). Destroyed on close like {@link #startProcess(String, List)}.
+     */
+    public Process startProcess(String host, List<String> command, Path log) throws IOException {
+        Process process = new ProcessBuilder(inNamespace(host, command)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        processes.add(process);
+        return process;
+    }
+
+    /**
+     * Takes {@code host}'s {@code eth0} down ({@code false}: no frame in or out, as a node that lost power or its
+     * cable) or up again. Its addresses stay configured.
+     */
+    public void setLinkUp(String host, boolean up) throws IOException, InterruptedException {
+        execOk(host, "ip", "link", "set", INTERFACE, up ? "up" : "down");
+    }
+
+    /**
      * Starts a JVM in {@code host}'s namespace running {@code mainClass} from this JVM's class path (the same
      * java binary), as {@link #startProcess}.
      */

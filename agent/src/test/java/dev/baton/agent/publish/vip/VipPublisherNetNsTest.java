@@ -113,6 +113,33 @@ class VipPublisherNetNsTest {
     }
 
     @Test
+    void aVipHeldOnALinkThatIsDownSaysSoInStatusAndIsAnnouncedWhenTheLinkIsBack() throws Exception {
+        VipConfig config = new VipConfig(lab.spareIpv4(6), NetNsLab.PREFIX_V4, NetNsLab.INTERFACE);
+        try (VipPublisher n1 = publisher("n1", config)) {
+            assertThat(n1.reconcile(intent(true), WriteGate.LOCAL)).isEqualTo(Outcome.written("held"));
+            lab.setLinkUp("n1", false);
+            try {
+                Outcome outcome = n1.reconcile(intent(true), WriteGate.LOCAL);
+                assertThat(outcome.result()).isEqualTo(Outcome.Result.IN_SYNC);
+                assertThat(outcome.detail()).isEqualTo("interface eth0 is DOWN");
+            } finally {
+                lab.setLinkUp("n1", true);
+            }
+            Process tcpdump = lab.startProcess("client", List.of("tcpdump", "-n", "-e", "-l", "-i", NetNsLab.INTERFACE, "arp"));
+            OutputLines capture = OutputLines.of(tcpdump.getInputStream(), "tcpdump-link");
+            OutputLines tcpdumpErr = OutputLines.of(tcpdump.getErrorStream(), "tcpdump-link-err");
+            await().atMost(BOUND).until(() -> tcpdumpErr.any(l -> l.startsWith("listening on")));
+            assertThat(n1.reconcile(intent(true), WriteGate.LOCAL)).isEqualTo(new Outcome(Outcome.Result.WRITTEN, "held", "announced"));
+            String v = AddressText.of(config.address());
+            String n1Mac = lab.mac("n1");
+            await().atMost(BOUND).until(() -> capture.any(l -> l.contains(n1Mac + " > ff:ff:ff:ff:ff:ff")
+                    && l.contains("Request who-has " + v + " ") && l.contains("tell " + v + ",")));
+            tcpdump.destroy();
+            assertThat(n1.reconcile(intent(true), WriteGate.LOCAL)).isEqualTo(Outcome.inSync("held"));
+        }
+    }
+
+    @Test
     void closeRemovesTheAddressThisNodeHolds() throws Exception {
         VipConfig config = new VipConfig(lab.spareIpv4(2), NetNsLab.PREFIX_V4, NetNsLab.INTERFACE);
         VipPublisher n1 = publisher("n1", config);
@@ -146,7 +173,7 @@ class VipPublisherNetNsTest {
                 assertThat(addressesOf("n1")).contains(" " + config.cidr() + " ");
             }
             runner.installed = true;
-            assertThat(n1.reconcile(intent(true), WriteGate.LOCAL)).isEqualTo(Outcome.written("held"));
+            assertThat(n1.reconcile(intent(true), WriteGate.LOCAL)).isEqualTo(new Outcome(Outcome.Result.WRITTEN, "held", "announced"));
             assertThat(n1.reconcile(intent(true), WriteGate.LOCAL)).isEqualTo(Outcome.inSync("held"));
         }
     }
