@@ -153,6 +153,10 @@ public final class VipFailoverBench {
                 System.out.printf("%s trial %d: %s%n", mode.name(), t,
                         outage.isPresent() ? outage.getAsLong() + " ms unreachable" : "FAILED (no answer from the survivor)");
             }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
         return failed;
     }

@@ -51,6 +51,8 @@ public final class NetNsLab implements AutoCloseable {
     private final Map<String, Integer> hostIndex = new LinkedHashMap<>();
     private final List<String> createdNamespaces = new ArrayList<>();
     private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
+    /** Cleans up when the JVM is stopped (SIGTERM, Ctrl-C) before close: keepalived would outlive it otherwise. */
+    private final Thread shutdownHook = new Thread(this::cleanUp, "netns-lab-cleanup");
 
     private NetNsLab(String id) {
         this.id = id;
@@ -68,6 +70,7 @@ public final class NetNsLab implements AutoCloseable {
         int n = LABS.getAndIncrement();
         String id = PREFIX + ProcessHandle.current().pid() + (char) ('a' + n % 26);
         NetNsLab lab = new NetNsLab(id);
+        Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
         try {
             lab.build(hosts);
             return lab;
@@ -199,6 +202,15 @@ public final class NetNsLab implements AutoCloseable {
     /** Stops every process started here (SIGKILL, with descendants) and deletes every namespace. Never throws. */
     @Override
     public void close() {
+        cleanUp();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook is running or ran
+        }
+    }
+
+    private synchronized void cleanUp() {
         synchronized (processes) {
             for (Process p : processes) {
                 List<ProcessHandle> descendants = p.descendants().toList();
