@@ -35,7 +35,7 @@ final class PublishReader {
     static final String DIGITALOCEAN_TOKEN_ENV = "DIGITALOCEAN_TOKEN";
     static final List<String> KINDS = List.of("rfc2136", "digitalocean_dns", "digitalocean_floating_ip", "vip",
             "exec", "webhook");
-    private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
+    private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 
     enum Scope { SERVICE, LEADER }
 
@@ -182,7 +182,7 @@ final class PublishReader {
         ConfigNode ifNode = n.get("interface");
         Optional<String> iface = ifNode.requireText().filter(i -> {
             if (INTERFACE.matcher(i).matches()) return true;
-            ifNode.error(ifNode.describe() + " is not a Linux interface name (at most 15 characters, no spaces or slashes)");
+            ifNode.error(ifNode.describe() + " is not a Linux interface name (at most 15 letters, digits, '.', '-' or '_'; an alias such as eth0:1 is not an interface)");
             return false;
         });
         boolean placed = true;

@@ -33,7 +33,11 @@ public interface Publisher extends AutoCloseable {
         return 30_000;
     }
 
-    /** Releases resources (HTTP clients, sockets). Does not undo what was published. */
+    /**
+     * Releases resources (HTTP clients, sockets). An external publication stays as it is (the next leader
+     * takes over from it); a node-local resource that only this process justified ({@link Authority#EVERY_NODE}:
+     * a VIP it holds) is released, since a stopped node answers for nothing.
+     */
     @Override
     default void close() {
     }

@@ -14,6 +14,7 @@ import dev.baton.agent.config.publish.PublisherConfig;
 import dev.baton.agent.dns.DnsServer;
 import dev.baton.agent.publish.Intent;
 import dev.baton.agent.publish.PublishEngine;
+import dev.baton.agent.publish.Publisher;
 import dev.baton.agent.publish.PublisherStatus;
 import dev.baton.election.ElectionConfig;
 import dev.baton.election.ElectionNode;
@@ -148,7 +149,9 @@ public final class AgentNode implements AutoCloseable {
         Intents intents = new Intents(config, () -> node, replica::view, currentWithinNanos);
         for (ServiceConfig service : config.services()) {
             for (PublisherConfig p : service.publish()) {
-                publishing.add(service.name(), PublisherFactory.create(p, false, config.cluster().timings()), () -> intents.service(service));
+                Publisher publisher = PublisherFactory.create(p, false, config.cluster().timings());
+                publishing.add(service.name(), publisher, publisher.authority() == Publisher.Authority.EVERY_NODE
+                        ? () -> intents.serviceHere(service) : () -> intents.service(service));
             }
         }
         for (PublisherConfig p : config.leaderPublish()) {

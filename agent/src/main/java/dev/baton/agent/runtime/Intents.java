@@ -58,6 +58,18 @@ final class Intents {
     }
 
     /**
+     * The service's intent for a node-local publisher (a VIP): as {@link #service}, but before the first
+     * decision an intent that holds nothing here, so an address left behind by a crashed agent is removed at
+     * once rather than when the first decision arrives.
+     */
+    Optional<Intent> serviceHere(ServiceConfig service) {
+        Optional<Intent> decided = service(service);
+        if (decided.isPresent()) return decided;
+        return Optional.of(new Intent(service.name(), Optional.empty(), Optional.empty(), new Fence(0, 0),
+                "no decision yet", 0, role(node.get()), false));
+    }
+
+    /**
      * The leader scope's intent. On the leader: itself, fenced by its term. On a follower: no placement and a
      * zero fence, so that its intent changes only with its own role (a follower's hooks do not run again for
      * every election elsewhere).

@@ -5,6 +5,7 @@ import dev.baton.agent.config.publish.DigitalOceanFloatingIpConfig;
 import dev.baton.agent.config.publish.ExecHookConfig;
 import dev.baton.agent.config.publish.PublisherConfig;
 import dev.baton.agent.config.publish.Rfc2136Config;
+import dev.baton.agent.config.publish.VipConfig;
 import dev.baton.agent.config.publish.WebhookConfig;
 import dev.baton.agent.publish.Publisher;
 import dev.baton.agent.publish.digitalocean.DigitalOceanDnsPublisher;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import dev.baton.agent.publish.hook.ExecHookPublisher;
 import dev.baton.agent.publish.hook.WebhookPublisher;
 import dev.baton.agent.publish.rfc2136.Rfc2136Publisher;
+import dev.baton.agent.publish.vip.VipPublisher;
 
 /** Makes the publisher of each configured kind; the only place that knows every publisher package. */
 final class PublisherFactory {
@@ -31,9 +33,10 @@ final class PublisherFactory {
         if (config instanceof DigitalOceanFloatingIpConfig c) {
             return new DigitalOceanFloatingIpPublisher(c, writeTimeout(timings));
         }
+        if (config instanceof VipConfig c) return new VipPublisher(c);
         if (config instanceof ExecHookConfig c) return new ExecHookPublisher(c, hookAuthority);
         if (config instanceof WebhookConfig c) return new WebhookPublisher(c, hookAuthority);
-        throw new UnsupportedOperationException("publisher kind " + config.kind() + " is not available in this build");
+        throw new IllegalArgumentException("no publisher for kind " + config.kind());
     }
 
     /**
