@@ -42,11 +42,12 @@ import java.util.function.BooleanSupplier;
  * <p>Modes ({@link Mode}): keepalived (VRRP) with {@code advert_int} 1 s and 0.1 s, its daemon on the dead node
  * SIGKILLed together with the link; and {@code publisher}, {@link VipPublisher#reconcile} called on the survivor
  * right after the kill, which is the publisher's own share of a Baton failover (detection and the decision are
- * not in it). An {@code agent} mode, real Baton agents in the namespaces, fits the same interface.
+ * not in it); and {@code agent}, three real Baton agents in the namespaces ({@link VipAgentMode}): the whole
+ * failover, detection at 100 ms checks with fall 2 and the quorum's decision included.
  *
  * <p>Run (as root): {@code java -cp agent/target/baton.jar:agent/target/test-classes
  * dev.baton.agent.bench.VipFailoverBench [trials] [mode...]}, modes {@code keepalived-1s keepalived-100ms
- * publisher}. Not a test: nothing here asserts, it prints a table.
+ * publisher agent}. Not a test: nothing here asserts, it prints a table.
  */
 public final class VipFailoverBench {
     static final int PORT = 8080;
@@ -91,7 +92,7 @@ public final class VipFailoverBench {
     public static void main(String[] args) throws Exception {
         int trials = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         List<String> modes = args.length > 1 ? Arrays.asList(args).subList(1, args.length)
-                : List.of("keepalived-1s", "keepalived-100ms", "publisher");
+                : List.of("keepalived-1s", "keepalived-100ms", "publisher", "agent");
         System.out.printf("VIP failover bench: %d trials per mode; probe every %d ms, timeout %d ms%n"
                         + "machine: %d CPUs (%s), %s, load %s%n", trials, PROBE_INTERVAL_MILLIS, PROBE_TIMEOUT_MILLIS,
                 Runtime.getRuntime().availableProcessors(), cpuModel(),
@@ -125,15 +126,17 @@ public final class VipFailoverBench {
             case "keepalived-1s" -> new KeepalivedMode("keepalived-1s", "1");
             case "keepalived-100ms" -> new KeepalivedMode("keepalived-100ms", "0.1");
             case "publisher" -> new PublisherMode();
+            case "agent" -> new VipAgentMode();
             default -> throw new IllegalArgumentException("unknown mode " + name
-                    + " (keepalived-1s, keepalived-100ms, publisher)");
+                    + " (keepalived-1s, keepalived-100ms, publisher, agent)");
         };
     }
 
     private static int runMode(Mode mode, int trials, List<Long> outages) throws Exception {
         Path dir = Files.createTempDirectory("baton-vip-bench-" + mode.name());
         int failed = 0;
-        try (NetNsLab lab = NetNsLab.create("n1", "n2", "client"); mode) {
+        // n3 only hosts the agent mode's third member (the leader): a quorum needs three.
+        try (NetNsLab lab = NetNsLab.create("n1", "n2", "n3", "client"); mode) {
             InetAddress vip = lab.spareIpv4(0);
             for (String node : NODES) {
                 OutputLines out = OutputLines.of(lab.startJava(node, NodeNameServer.class, node, "" + PORT, "3600")
