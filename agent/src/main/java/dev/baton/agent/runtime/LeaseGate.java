@@ -20,9 +20,14 @@ final class LeaseGate implements Leadership {
         this.node = node;
     }
 
+    /**
+     * Leads now, and has applied every commit it knows of: a new leader that has not yet applied what it
+     * recovered would publish an older decision (a reserved IP has no fence to refuse it), as the
+     * {@code DecisionMaker} would decide from an older state.
+     */
     @Override
     public boolean leads() {
-        return node.isLeader();
+        return node.isLeader() && node.hasDeliveredAllKnown();
     }
 
     @Override
