@@ -70,10 +70,10 @@ public final class FailoverBench {
         Path dir = Files.createTempDirectory("baton-failover-bench");
         try (AgentCluster cluster = AgentCluster.write(dir, FailoverBench::services)) {
             System.out.printf("Failover bench: %d trials; node logs in %s%nmachine: %d CPUs (%s), %s, load %s%n",
-                    trials, dir, Runtime.getRuntime().availableProcessors(), cpuModel(),
-                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), loadAverage());
+                    trials, dir, Runtime.getRuntime().availableProcessors(), BenchSupport.cpuModel(),
+                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), BenchSupport.loadAverage());
             new FailoverBench(cluster).run(trials);
-            System.out.printf("load at the end: %s%n", loadAverage());
+            System.out.printf("load at the end: %s%n", BenchSupport.loadAverage());
         }
         System.exit(0);
     }
@@ -273,16 +273,11 @@ public final class FailoverBench {
                 System.out.printf("| %s | - | - | - | - |%n", STAGES[i]);
                 continue;
             }
-            System.out.printf("| %s | %d | %d | %d | %d |%n", STAGES[i], percentile(v, 50), percentile(v, 99),
+            System.out.printf("| %s | %d | %d | %d | %d |%n", STAGES[i], BenchSupport.percentile(v, 50), BenchSupport.percentile(v, 99),
                     v[0], v[v.length - 1]);
         }
     }
 
-    /** Nearest-rank percentile of sorted values. */
-    static long percentile(long[] sorted, int p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
 
     private static boolean waitFor(long limitMillis, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + limitMillis * 1_000_000;
@@ -293,20 +288,5 @@ public final class FailoverBench {
         return false;
     }
 
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
-    }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 }

@@ -105,8 +105,8 @@ public final class PublishLatencyBench {
                         "kill→seen", "p50 ms", "p99 ms");
                 for (int i = 0; i < names.length; i++) {
                     System.out.printf("%-34s %8d %8d %8d | %9d %9d %9d%n", names[i], reported.get(i).size(),
-                            percentile(reported.get(i), 50), percentile(reported.get(i), 99), visible.get(i).size(),
-                            percentile(visible.get(i), 50), percentile(visible.get(i), 99));
+                            BenchSupport.percentile(reported.get(i), 50), BenchSupport.percentile(reported.get(i), 99), visible.get(i).size(),
+                            BenchSupport.percentile(visible.get(i), 50), BenchSupport.percentile(visible.get(i), 99));
                 }
                 System.out.println("left: commit → confirmed (publish_ms, reported by the leader);"
                         + " right: kill → the new value visible at the target");
@@ -152,12 +152,6 @@ public final class PublishLatencyBench {
         }
     }
 
-    private static long percentile(List<Long> values, int p) {
-        if (values.isEmpty()) return -1;
-        List<Long> sorted = values.stream().sorted().toList();
-        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
-    }
 
     private static void secret(Path file, String content) throws Exception {
         Files.writeString(file, content + "\n");

@@ -46,8 +46,8 @@ public final class Rfc2136PublishBench {
     public static void main(String[] args) throws Exception {
         int changes = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         System.out.printf("rfc2136 publish bench: %d changes per server%nmachine: %d CPUs (%s), %s, load %s%n",
-                changes, Runtime.getRuntime().availableProcessors(), cpuModel(),
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), loadAverage());
+                changes, Runtime.getRuntime().availableProcessors(), BenchSupport.cpuModel(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), BenchSupport.loadAverage());
         List<Supplier<AuthoritativeServer>> servers = List.of(
                 () -> BindServer.start(ZONE, AuthoritativeServer.Key.random("baton-key.", "hmac-sha256"), RECORD),
                 () -> KnotServer.start(ZONE, AuthoritativeServer.Key.random("baton-key.", "hmac-sha256"), RECORD));
@@ -59,7 +59,7 @@ public final class Rfc2136PublishBench {
             }
         }
         System.out.print(table);
-        System.out.printf("load at the end: %s%n", loadAverage());
+        System.out.printf("load at the end: %s%n", BenchSupport.loadAverage());
         System.exit(0);
     }
 
@@ -91,8 +91,8 @@ public final class Rfc2136PublishBench {
         Arrays.sort(writeNanos);
         Arrays.sort(syncNanos);
         return String.format("%-10s %7d %9.1f %9.1f %9.1f %9d %14.1f%n", server.software(), changes,
-                millis(percentile(writeNanos, 50)), millis(percentile(writeNanos, 99)),
-                millis(writeNanos[changes - 1]), failed, millis(percentile(syncNanos, 50)));
+                millis(BenchSupport.percentile(writeNanos, 50)), millis(BenchSupport.percentile(writeNanos, 99)),
+                millis(writeNanos[changes - 1]), failed, millis(BenchSupport.percentile(syncNanos, 50)));
     }
 
     private static Intent intent(int change, long index) {
@@ -101,30 +101,10 @@ public final class Rfc2136PublishBench {
                 Optional.empty(), new Fence(1, index), "bench", System.currentTimeMillis(), Role.LEADER, false);
     }
 
-    /** Nearest-rank percentile of sorted values. */
-    private static long percentile(long[] sorted, int p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, rank - 1)];
-    }
 
     private static double millis(long nanos) {
         return nanos / 1e6;
     }
 
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
-    }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 }

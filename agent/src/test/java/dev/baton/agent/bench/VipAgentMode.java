@@ -1,15 +1,12 @@
 package dev.baton.agent.bench;
 
+import dev.baton.agent.e2e.NamespacedAgents;
 import dev.baton.agent.publish.vip.NetNsLab;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +23,12 @@ import java.util.Map;
 final class VipAgentMode implements VipFailoverBench.Mode {
     /** Member id per namespace. */
     private static final Map<String, Integer> MEMBER = Map.of("n3", 1, "n1", 2, "n2", 3);
-    private final Map<String, Process> agents = new LinkedHashMap<>();
+    /** Member i's host, from 1. */
+    private static final List<String> HOSTS = List.of("n3", "n1", "n2");
+    private final Map<String, Process> processes = new LinkedHashMap<>();
     private NetNsLab lab;
     private InetAddress vip;
-    private Path dir;
+    private NamespacedAgents agents;
 
     @Override
     public String name() {
@@ -40,35 +39,8 @@ final class VipAgentMode implements VipFailoverBench.Mode {
     public void start(NetNsLab lab, InetAddress vip, Path dir) throws Exception {
         this.lab = lab;
         this.vip = vip;
-        this.dir = dir;
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Path keyFile = dir.resolve("cluster.key");
-        Files.writeString(keyFile, HexFormat.of().formatHex(key) + "\n");
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-        for (String node : MEMBER.keySet()) {
-            Files.writeString(dir.resolve(node + ".yaml"), yaml(node));
-            startAgent(node);
-        }
-        VipFailoverBench.waitFor(Duration.ofSeconds(60), () -> holders() == 1, "one agent holding the VIP");
-    }
-
-    private String yaml(String node) {
-        return """
-                cluster:
-                  name: vip-bench
-                  node: %d
-                  members:
-                    - {id: 1, address: "%s:7401"}
-                    - {id: 2, address: "%s:7401"}
-                    - {id: 3, address: "%s:7401", witness: true}
-                  key_file: cluster.key
-                  data_dir: data-%s
-                api:
-                  listen: 127.0.0.1:7480
-                dns:
-                  listen: [127.0.0.1:5300]
-                  zone: vip.baton.test.
+        this.agents = new NamespacedAgents(lab, dir);
+        String services = """
                 services:
                   - name: web
                     failback: manual
@@ -78,27 +50,24 @@ final class VipAgentMode implements VipFailoverBench.Mode {
                       - {name: b, address: %s, priority: 2, member: 3}
                     publish:
                       - vip: {address: %s/%d, interface: %s}
-                """.formatted(MEMBER.get(node), ip("n3"), ip("n1"), ip("n2"), node, VipFailoverBench.PORT, ip("n1"),
-                ip("n2"), vip.getHostAddress(), NetNsLab.PREFIX_V4, NetNsLab.INTERFACE);
+                """.formatted(VipFailoverBench.PORT, ip("n1"), ip("n2"), vip.getHostAddress(), NetNsLab.PREFIX_V4,
+                NetNsLab.INTERFACE);
+        for (Map.Entry<String, Integer> member : MEMBER.entrySet()) {
+            agents.writeConfig(member.getKey(), "vip-bench", member.getValue(), HOSTS, 3, services);
+            processes.put(member.getKey(), agents.start(member.getKey()));
+        }
+        VipFailoverBench.waitFor(Duration.ofSeconds(60), () -> holders() == 1, "one agent holding the VIP");
     }
 
     private String ip(String node) {
         return lab.ipv4(node).getHostAddress();
     }
 
-    private void startAgent(String node) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        agents.put(node, lab.startProcess(node, List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), "dev.baton.agent.cli.BatonCli", "agent", "--config",
-                dir.resolve(node + ".yaml").toString()), dir.resolve(node + ".log")));
-    }
-
     private int holders() {
         int n = 0;
         for (String node : List.of("n1", "n2")) {
             try {
-                if (lab.execOk(node, "ip", "-o", "addr", "show", "dev", NetNsLab.INTERFACE)
-                        .contains(" " + vip.getHostAddress() + "/")) n++;
+                if (agents.holds(node, vip.getHostAddress())) n++;
             } catch (IOException e) {
                 return -1;
             } catch (InterruptedException e) {
@@ -111,19 +80,19 @@ final class VipAgentMode implements VipFailoverBench.Mode {
 
     @Override
     public void afterKill(String holder, String survivor) {
-        Process p = agents.remove(holder);
+        Process p = processes.remove(holder);
         if (p != null) p.destroyForcibly();
     }
 
     @Override
     public void rejoin(String node) throws Exception {
-        startAgent(node);
-        // Back, current, and (failback manual) not holding the VIP: a quorum of checks sees its instance up.
+        processes.put(node, agents.start(node));
+        // Back, current, and (failback manual) not holding the VIP: its own checks see both instances up.
         VipFailoverBench.waitFor(Duration.ofSeconds(60), () -> {
             try {
-                String status = lab.execOk(node, "curl", "-s", "--max-time", "1", "http://127.0.0.1:7480/v1/status");
-                return status.contains("\"current\" : true") && status.contains("\"a\" : \"up\"")
-                        && status.contains("\"b\" : \"up\"");
+                return agents.status(node).map(s -> s.path("current").asBoolean()
+                        && s.path("services").get(0).path("local_checks").path("a").asText().equals("up")
+                        && s.path("services").get(0).path("local_checks").path("b").asText().equals("up")).orElse(false);
             } catch (IOException e) {
                 return false;
             } catch (InterruptedException e) {
@@ -135,6 +104,6 @@ final class VipAgentMode implements VipFailoverBench.Mode {
 
     @Override
     public void close() {
-        agents.values().forEach(Process::destroyForcibly);
+        processes.values().forEach(Process::destroyForcibly);
     }
 }

@@ -95,8 +95,8 @@ public final class VipFailoverBench {
                 : List.of("keepalived-1s", "keepalived-100ms", "publisher", "agent");
         System.out.printf("VIP failover bench: %d trials per mode; probe every %d ms, timeout %d ms%n"
                         + "machine: %d CPUs (%s), %s, load %s%n", trials, PROBE_INTERVAL_MILLIS, PROBE_TIMEOUT_MILLIS,
-                Runtime.getRuntime().availableProcessors(), cpuModel(),
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), loadAverage());
+                Runtime.getRuntime().availableProcessors(), BenchSupport.cpuModel(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), BenchSupport.loadAverage());
         NetNsLab.requireTools("ip", "arping", "keepalived");
         Map<String, long[]> results = new LinkedHashMap<>();
         Map<String, Integer> failures = new LinkedHashMap<>();
@@ -115,9 +115,9 @@ public final class VipFailoverBench {
             }
             System.out.printf("| %s | %d%s | %d | %d | %d | %d |%n", e.getKey(), s.length,
                     failures.get(e.getKey()) == 0 ? "" : " (" + failures.get(e.getKey()) + " failed)",
-                    percentile(s, 50), percentile(s, 90), s[0], s[s.length - 1]);
+                    BenchSupport.percentile(s, 50), BenchSupport.percentile(s, 90), s[0], s[s.length - 1]);
         }
-        System.out.printf("load at the end: %s%n", loadAverage());
+        System.out.printf("load at the end: %s%n", BenchSupport.loadAverage());
         System.exit(0);
     }
 
@@ -369,25 +369,6 @@ public final class VipFailoverBench {
         }
     }
 
-    static long percentile(long[] sorted, int p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
 
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
-    }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 }

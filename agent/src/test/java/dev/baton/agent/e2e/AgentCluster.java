@@ -140,6 +140,27 @@ public final class AgentCluster implements AutoCloseable {
         if (!done || kill.exitValue() != 0) throw new IllegalStateException("kill -" + signal + " of node " + node + " failed");
     }
 
+    /**
+     * Stops everything, then copies the node logs to {@code target/e2e-logs/<test>/}: the temporary directory
+     * goes away, and whoever reads a failure needs them.
+     */
+    public void closeKeepingLogs(Class<?> test) throws IOException {
+        close();
+        keepLogs(test, nodes.stream().map(DemoNode::logFile).toList());
+    }
+
+    /** Copies {@code logs} (those that exist) to {@code target/e2e-logs/<test>/}. */
+    public static void keepLogs(Class<?> test, List<Path> logs) throws IOException {
+        Path keep = Path.of("target", "e2e-logs", test.getSimpleName());
+        java.nio.file.Files.createDirectories(keep);
+        for (Path log : logs) {
+            if (java.nio.file.Files.exists(log)) {
+                java.nio.file.Files.copy(log, keep.resolve(log.getFileName()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
     @Override
     public void close() {
         for (DemoNode n : nodes) n.kill();

@@ -78,15 +78,7 @@ class AgentEndToEndTest {
     @AfterAll
     void stopCluster() throws IOException {
         if (cluster == null) return;
-        cluster.close();
-        // The temporary directory goes away: keep the node logs for whoever reads a failure.
-        Path keep = Path.of("target", "e2e-logs", getClass().getSimpleName());
-        Files.createDirectories(keep);
-        for (DemoNode n : cluster.nodes()) {
-            if (Files.exists(n.logFile())) {
-                Files.copy(n.logFile(), keep.resolve(n.logFile().getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        cluster.closeKeepingLogs(getClass());
     }
 
     private static String services(int node, int port, Path dir) {

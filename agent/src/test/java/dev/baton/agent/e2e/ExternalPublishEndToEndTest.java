@@ -77,14 +77,7 @@ class ExternalPublishEndToEndTest {
     @AfterAll
     void stop() throws IOException {
         if (cluster != null) {
-            cluster.close();
-            Path keep = Path.of("target", "e2e-logs", getClass().getSimpleName());
-            Files.createDirectories(keep);
-            for (DemoNode n : cluster.nodes()) {
-                if (Files.exists(n.logFile())) {
-                    Files.copy(n.logFile(), keep.resolve(n.logFile().getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+            cluster.closeKeepingLogs(getClass());
         }
         if (bind != null) bind.close();
         if (knot != null) knot.close();

@@ -4,21 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.agent.publish.vip.NetNsLab;
 import dev.baton.agent.publish.vip.NodeNameServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -45,12 +40,11 @@ class VipEndToEndTest {
     private static final Duration CHANGE = Duration.ofSeconds(20);
     private static final int PORT = 8080;
     private static final String[] NODES = {"n1", "n2", "n3"};
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Path dir;
     private NetNsLab lab;
     private String vip;
-    private final Process[] agents = new Process[NODES.length + 1];
+    private NamespacedAgents agents;
     private final Process[] backends = new Process[3];
 
     @BeforeAll
@@ -59,15 +53,22 @@ class VipEndToEndTest {
         NetNsLab.requireTools("ip", "arping", "curl");
         lab = NetNsLab.create("n1", "n2", "n3", "client");
         vip = lab.spareIpv4(0).getHostAddress();
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Path keyFile = dir.resolve("cluster.key");
-        Files.writeString(keyFile, HexFormat.of().formatHex(key) + "\n");
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-        for (int id = 1; id <= NODES.length; id++) Files.writeString(config(id), yaml(id));
+        agents = new NamespacedAgents(lab, dir);
+        for (int id = 1; id <= NODES.length; id++) {
+            agents.writeConfig(NODES[id - 1], "vip-e2e", id, List.of(NODES), 3, """
+                    services:
+                      - name: db
+                        check: {tcp: "{address}:%d", interval: 100ms, timeout: 100ms, rise: 2, fall: 2}
+                        instances:
+                          - {name: a, address: %s, priority: 1, member: 1}
+                          - {name: b, address: %s, priority: 2, member: 2}
+                        publish:
+                          - vip: {address: %s/24, interface: %s}
+                    """.formatted(PORT, ip(1), ip(2), vip, NetNsLab.INTERFACE));
+        }
         startBackend(1, "a");
         startBackend(2, "b");
-        for (int id = 1; id <= NODES.length; id++) startAgent(id);
+        for (String node : NODES) agents.start(node);
         await("node 1 holds the VIP for a").atMost(SETTLE).pollInterval(Duration.ofMillis(100))
                 .until(() -> holders().equals(List.of(1)));
     }
@@ -75,46 +76,14 @@ class VipEndToEndTest {
     @AfterAll
     void stop() throws IOException {
         if (lab != null) lab.close();
-        Path keep = Path.of("target", "e2e-logs", getClass().getSimpleName());
-        Files.createDirectories(keep);
-        for (int id = 1; id <= NODES.length; id++) {
-            Path log = dir.resolve("node" + id + ".log");
-            if (Files.exists(log)) Files.copy(log, keep.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private String yaml(int id) {
-        return """
-                cluster:
-                  name: vip-e2e
-                  node: %d
-                  members:
-                    - {id: 1, address: "%s:7401"}
-                    - {id: 2, address: "%s:7401"}
-                    - {id: 3, address: "%s:7401", witness: true}
-                  key_file: cluster.key
-                  data_dir: data/node%d
-                api:
-                  listen: 127.0.0.1:7480
-                dns:
-                  listen: [127.0.0.1:5300]
-                  zone: vip.baton.test.
-                services:
-                  - name: db
-                    check: {tcp: "{address}:%d", interval: 100ms, timeout: 100ms, rise: 2, fall: 2}
-                    instances:
-                      - {name: a, address: %s, priority: 1, member: 1}
-                      - {name: b, address: %s, priority: 2, member: 2}
-                    publish:
-                      - vip: {address: %s/24, interface: %s}
-                """.formatted(id, ip(1), ip(2), ip(3), id, PORT, ip(1), ip(2), vip, NetNsLab.INTERFACE);
+        if (agents != null) AgentCluster.keepLogs(getClass(), Arrays.stream(NODES).map(agents::log).toList());
     }
 
     @Test
     @Order(1)
     void theClientReachesTheActiveInstanceThroughTheVip() throws Exception {
         assertThat(clientReaches()).contains("a");
-        JsonNode publisher = status(1).orElseThrow().path("services").get(0).path("publishers").get(0);
+        JsonNode publisher = agents.status("n1").orElseThrow().path("services").get(0).path("publishers").get(0);
         assertThat(publisher.path("kind").asText()).isEqualTo("vip");
         assertThat(publisher.path("state").asText()).isEqualTo("in_sync");
     }
@@ -160,16 +129,7 @@ class VipEndToEndTest {
         return lab.ipv4(NODES[id - 1]).getHostAddress();
     }
 
-    private Path config(int id) {
-        return dir.resolve("node" + id + ".yaml");
-    }
 
-    private void startAgent(int id) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        agents[id] = lab.startProcess(NODES[id - 1], List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), "dev.baton.agent.cli.BatonCli", "agent", "--config",
-                config(id).toString()), dir.resolve("node" + id + ".log"));
-    }
 
     private void startBackend(int id, String name) throws IOException {
         Process p = lab.startJava(NODES[id - 1], NodeNameServer.class, name, String.valueOf(PORT), "600");
@@ -186,8 +146,7 @@ class VipEndToEndTest {
     }
 
     private boolean holds(int id) throws IOException, InterruptedException {
-        return lab.execOk(NODES[id - 1], "ip", "-o", "-4", "addr", "show", "dev", NetNsLab.INTERFACE)
-                .contains(" " + vip + "/");
+        return agents.holds(NODES[id - 1], vip);
     }
 
     /** What the client reads from the VIP's TCP server, or empty when it cannot connect. */
@@ -204,9 +163,4 @@ class VipEndToEndTest {
         return at < 0 ? "" : line.substring(at + 7).split(" ")[0].toLowerCase(java.util.Locale.ROOT);
     }
 
-    private Optional<JsonNode> status(int id) throws IOException, InterruptedException {
-        NetNsLab.ExecResult r = lab.exec(NODES[id - 1], "curl", "-s", "--max-time", "2", "http://127.0.0.1:7480/v1/status");
-        if (r.exitCode() != 0 || r.stdout().isBlank()) return Optional.empty();
-        return Optional.of(JSON.readTree(r.stdout()));
-    }
 }

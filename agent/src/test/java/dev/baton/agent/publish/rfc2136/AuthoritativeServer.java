@@ -122,6 +122,17 @@ public abstract class AuthoritativeServer implements AutoCloseable {
      * port, later starts reuse it. Blocks up to 20 s; throws {@link AssertionError} with the server's log when
      * it does not come up.
      */
+    /** {@code server} started, or closed (and the failure thrown) when it cannot start. */
+    static <S extends AuthoritativeServer> S started(S server) {
+        try {
+            server.start();
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
     public synchronized AuthoritativeServer start() {
         if (process != null && process.isAlive()) throw new IllegalStateException(software() + " is running");
         try {

@@ -23,14 +23,7 @@ public final class BindServer extends AuthoritativeServer {
      * (and their fence names), or every name when none are given. Blocks until it answers (at most 20 s).
      */
     public static BindServer start(String zone, Key key, String... updatableRecords) {
-        BindServer server = new BindServer(zone, key, List.of(updatableRecords));
-        try {
-            server.start();
-        } catch (RuntimeException | Error e) {
-            server.close();
-            throw e;
-        }
-        return server;
+        return started(new BindServer(zone, key, List.of(updatableRecords)));
     }
 
     @Override

@@ -30,14 +30,7 @@ public final class KnotServer extends AuthoritativeServer {
      * (and their fence names), or every name when none are given. Blocks until it answers (at most 20 s).
      */
     public static KnotServer start(String zone, Key key, String... updatableRecords) {
-        KnotServer server = new KnotServer(zone, key, List.of(updatableRecords));
-        try {
-            server.start();
-        } catch (RuntimeException | Error e) {
-            server.close();
-            throw e;
-        }
-        return server;
+        return started(new KnotServer(zone, key, List.of(updatableRecords)));
     }
 
     @Override
