@@ -54,6 +54,22 @@ class BatonCliTest {
     }
 
     @Test
+    void validatePrintsWarningsAndStillAcceptsTheConfig() throws Exception {
+        ConfigFixture fixture = new ConfigFixture(dir);
+        Path token = fixture.writeSecret("do.token", "dop_v1_secret\n");
+        java.nio.file.Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Path config = fixture.write(ConfigFixture.example("    check: {tcp: \"{address}:5672\"}",
+                "    check: {tcp: \"{address}:5672\"}\n    publish:\n      - digitalocean_dns: {domain: example.com,"
+                        + " record: q, token_file: do.token}"));
+        Run run = run("validate", "--config", config.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("config OK");
+        assertThat(run.err().lines()).containsExactly("warning: services[1].publish[0].digitalocean_dns.token_file: file "
+                + token + " is readable by others; restrict it with: chmod 600 " + token);
+        assertThat(run.err()).doesNotContain("dop_v1_secret");
+    }
+
+    @Test
     void validateUsesTheInjectedEnvironmentForTheKey() throws Exception {
         Path config = new ConfigFixture(dir).write(ConfigFixture.example("key_file: cluster.key", "key_file: absent.key"));
         assertThat(run("validate", "--config", config.toString()).exitCode()).isEqualTo(2);
