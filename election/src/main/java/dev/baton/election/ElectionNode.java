@@ -72,6 +72,8 @@ public final class ElectionNode implements AutoCloseable {
     private volatile long highestKnownCommit;
     /** The highest committed index whose callbacks (no-ops included) have all run. */
     private volatile long deliveredIndex;
+    /** Every entry up to here has been shown to the listener (onAppend, or committed), no-ops included. */
+    private volatile long appendedThrough;
     /** The last time, with fresh majority contact, that every known commit had been delivered. */
     private volatile long caughtUpAt = Long.MIN_VALUE;
     private volatile boolean commitConfirmed;
@@ -206,6 +208,34 @@ public final class ElectionNode implements AutoCloseable {
     /** The highest committed index whose callbacks, {@link ElectionListener#onCommit} included, have run. */
     public long deliveredIndex() {
         return deliveredIndex;
+    }
+
+    /**
+     * The highest commit index any member (this one included) has reported: what this node must have applied
+     * to be current.
+     */
+    public long highestKnownCommit() {
+        return highestKnownCommit;
+    }
+
+    /**
+     * The highest index up to which every entry of this node's log has been shown to the listener, through
+     * {@link ElectionListener#onAppend} or {@link ElectionListener#onCommit} (no-ops, which the listener never
+     * sees, count as shown). With {@link #highestKnownCommit()} at or below it, the listener knows what every
+     * entry it has yet to apply contains: enough to stay current for what those entries do not touch.
+     */
+    public long appendedThrough() {
+        return Math.max(appendedThrough, deliveredIndex);
+    }
+
+    /**
+     * The first two conditions of {@link #isCurrent}, without the third: since it started this node has learned a
+     * commit index from a leader, and within {@code withinNanos} a majority answered a message it sent. An
+     * application that knows which of its undelivered entries touch what may serve the rest on this.
+     */
+    public boolean hasFreshMajorityContact(long withinNanos) {
+        long contact = majorityContactAt;
+        return commitConfirmed && contact != Long.MIN_VALUE && clock.getAsLong() - contact <= withinNanos;
     }
 
     /**
@@ -388,7 +418,12 @@ public final class ElectionNode implements AutoCloseable {
             deliver(() -> listener.onLeaderChanged(c.leaderId(), c.term()));
         } else if (event instanceof Event.Appended a) {
             LogEntry e = a.entry();
-            if (e.kind() == LogEntry.Kind.DATA) deliver(() -> listener.onAppend(e.index(), e.term(), e.data()));
+            deliver(() -> {
+                if (e.kind() == LogEntry.Kind.DATA) listener.onAppend(e.index(), e.term(), e.data());
+                // Entries reach the log in index order from a truncation point at or below the last one: an
+                // entry right after what the listener has seen (or replacing part of it) extends what it has seen.
+                if (e.index() <= Math.max(appendedThrough, deliveredIndex) + 1) appendedThrough = e.index();
+            });
         } else if (event instanceof Event.Committed c) {
             LogEntry e = c.entry();
             PendingAppend p = pending.remove(e.index());

@@ -6,15 +6,21 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.agent.check.InstanceHealth;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The log-entry format of a {@link Decision}: UTF-8 JSON such as
+ * The log-entry format of decisions. An entry is a <em>batch</em>, every decision the leader made in one pass
+ * ({@code format} 2): <pre>{"format":2,"decisions":[{"service":"db",...},{"service":"web",...}]}</pre> Each
+ * decision inside is a {@link Decision} in the shape below. Entries written before batches (format 1, one
+ * decision) are still read. One decision is UTF-8 JSON such as
  * <pre>{"format":1,"service":"db","instance":"b","term":7,"reason":"a is down (3/3 nodes); b is up (3/3 nodes)",
  * "decidedAt":1700000000000,"evidence":{"1":{"a":"down","b":"up"}}}</pre>
  * {@code instance} is {@code null} when the service answers nothing. Evolution: adding a field keeps
@@ -25,8 +31,13 @@ import java.util.Map;
  * {@link DecisionFormatException} naming the first problem.
  */
 public final class DecisionCodec {
-    /** The only {@code format} this version writes and reads. */
+    /** The format of one decision (and of snapshots). */
     public static final int FORMAT_VERSION = 1;
+    /**
+     * The format of a batch entry. A node of an older version rejects it by its format ("upgrade this node")
+     * rather than misread it, so upgrade followers before the leader (OPERATIONS.md, "Upgrades").
+     */
+    public static final int BATCH_FORMAT = 2;
 
     // A log entry must mean one thing: a repeated key or trailing bytes make it ambiguous, so both are rejected.
     static final ObjectMapper JSON = new ObjectMapper(
@@ -41,6 +52,43 @@ public final class DecisionCodec {
         root.put("format", FORMAT_VERSION);
         root.setAll(toTree(decision));
         return write(root);
+    }
+
+    /** One log entry holding every decision of one pass (at least one; services distinct). */
+    public static byte[] encodeBatch(List<Decision> decisions) {
+        if (decisions.isEmpty()) throw new IllegalArgumentException("an empty batch");
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("format", BATCH_FORMAT);
+        ArrayNode list = root.putArray("decisions");
+        for (Decision d : decisions) list.add(toTree(d));
+        return write(root);
+    }
+
+    /**
+     * The decisions of one log entry, in order: a batch, or a single decision of format 1.
+     *
+     * @throws DecisionFormatException when the bytes are not an entry of a known format, a batch is empty, or
+     *                                 it names a service twice
+     */
+    public static List<Decision> decodeEntry(byte[] bytes) {
+        JsonNode root = parse(bytes, "log entry");
+        JsonNode format = root.get("format");
+        if (format != null && format.isInt() && format.intValue() == BATCH_FORMAT) {
+            JsonNode list = root.get("decisions");
+            if (list == null || !list.isArray() || list.isEmpty()) {
+                throw new DecisionFormatException("batch needs a non-empty \"decisions\" array");
+            }
+            List<Decision> out = new ArrayList<>(list.size());
+            java.util.Set<String> services = new java.util.HashSet<>();
+            for (JsonNode node : list) {
+                Decision d = fromTree(node, "batch decision");
+                if (!services.add(d.service())) throw new DecisionFormatException("batch decides " + d.service() + " twice");
+                out.add(d);
+            }
+            return out;
+        }
+        checkFormat(root, "log entry");
+        return List.of(fromTree(root, "decision"));
     }
 
     /** @throws DecisionFormatException when the bytes are not a decision of a known format */

@@ -54,24 +54,49 @@ public final class DecisionState {
      * below its service's current term, {@link ApplyOutcome#APPLIED} otherwise
      */
     public synchronized ApplyOutcome apply(long index, Decision decision) {
-        Objects.requireNonNull(decision, "decision");
+        return applyBatch(index, List.of(decision)).get(0);
+    }
+
+    /**
+     * Applies the committed log entry at {@code index}, a batch of decisions (distinct services) made in one
+     * pass, atomically: readers see the state before the batch or after all of it, never part of it. Each
+     * decision is fenced on its own (a batch of a deposed leader may be refused for one service and not
+     * another). Costs one copy of the state per batch, not one per decision.
+     *
+     * @return each decision's outcome, in order; all {@link ApplyOutcome#ALREADY_APPLIED} for a redelivery
+     */
+    public synchronized List<ApplyOutcome> applyBatch(long index, List<Decision> batch) {
+        Objects.requireNonNull(batch, "batch");
         View current = view;
-        if (index <= current.appliedIndex()) return ApplyOutcome.ALREADY_APPLIED;
-        Decision previous = current.decisions().get(decision.service());
-        if (previous != null && decision.term() < previous.term()) {
-            String why = "term " + decision.term() + " is below term " + previous.term() + " of the current decision"
-                    + " for " + decision.service();
-            view = new View(index, current.decisions(), current.indexes(), current.history(),
-                    appended(current.rejections(), new Rejection(index, decision, why), REJECTIONS_LIMIT));
-            return ApplyOutcome.FENCED;
+        if (index <= current.appliedIndex()) {
+            return java.util.Collections.nCopies(batch.size(), ApplyOutcome.ALREADY_APPLIED);
         }
         Map<String, Decision> decisions = new TreeMap<>(current.decisions());
-        decisions.put(decision.service(), decision);
         Map<String, Long> indexes = new TreeMap<>(current.indexes());
-        indexes.put(decision.service(), index);
-        view = new View(index, decisions, indexes, appended(current.history(), decision, HISTORY_LIMIT),
-                current.rejections());
-        return ApplyOutcome.APPLIED;
+        List<Decision> history = new ArrayList<>(current.history());
+        List<Rejection> rejections = new ArrayList<>(current.rejections());
+        List<ApplyOutcome> outcomes = new ArrayList<>(batch.size());
+        for (Decision decision : batch) {
+            Objects.requireNonNull(decision, "decision");
+            Decision previous = decisions.get(decision.service());
+            if (previous != null && decision.term() < previous.term()) {
+                String why = "term " + decision.term() + " is below term " + previous.term()
+                        + " of the current decision for " + decision.service();
+                rejections.add(new Rejection(index, decision, why));
+                outcomes.add(ApplyOutcome.FENCED);
+                continue;
+            }
+            decisions.put(decision.service(), decision);
+            indexes.put(decision.service(), index);
+            history.add(decision);
+            outcomes.add(ApplyOutcome.APPLIED);
+        }
+        view = new View(index, decisions, indexes, newest(history, HISTORY_LIMIT), newest(rejections, REJECTIONS_LIMIT));
+        return outcomes;
+    }
+
+    private static <T> List<T> newest(List<T> list, int limit) {
+        return list.size() <= limit ? list : list.subList(list.size() - limit, list.size());
     }
 
     /** The current state, immutable; never blocks. */
@@ -113,13 +138,6 @@ public final class DecisionState {
         return new DecisionState(DecisionSnapshots.decode(snapshot));
     }
 
-    private static <T> List<T> appended(List<T> list, T item, int limit) {
-        int from = Math.max(0, list.size() + 1 - limit);
-        List<T> out = new ArrayList<>(Math.min(list.size() + 1, limit));
-        out.addAll(list.subList(from, list.size()));
-        out.add(item);
-        return Collections.unmodifiableList(out);
-    }
 
     /** What {@link #apply} did with an entry. */
     public enum ApplyOutcome {

@@ -115,10 +115,13 @@ public final class AnswerTable {
             serviceCopy.put(name.relativize(origin).toString(), target);
             NodeBuilder node = builders.computeIfAbsent(name, NodeBuilder::new);
             node.serviceData = true;
+            node.service = name.relativize(origin).toString();
             if (target instanceof ServiceTarget.Ip ip) {
                 node.add(addressRecord(name, ttl, ip.address()));
             } else if (target instanceof ServiceTarget.HostName host) {
                 node.cname = new CNAMERecord(name, DClass.IN, ttl, host.name());
+                // The answer follows the CNAME into the zone: it depends on that name's decision too.
+                if (host.name().subdomain(origin)) node.service = null;
             }
         }
 
@@ -201,6 +204,7 @@ public final class AnswerTable {
     private static final class NodeBuilder {
         final Name name;
         boolean serviceData;
+        String service;
         Record cname;
         final Map<Integer, List<Record>> byType = new LinkedHashMap<>();
         final List<Record> additional = new ArrayList<>();
@@ -223,7 +227,8 @@ public final class AnswerTable {
                 all.addAll(rrs);
             }
             if (cname != null) all.add(cname);
-            return new ZoneNode(name, serviceData, cname, Map.copyOf(frozen), List.copyOf(all), List.copyOf(additional));
+            return new ZoneNode(name, serviceData, service, cname, Map.copyOf(frozen), List.copyOf(all),
+                    List.copyOf(additional));
         }
     }
 }

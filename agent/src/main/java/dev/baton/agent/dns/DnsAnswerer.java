@@ -114,7 +114,7 @@ public final class DnsAnswerer {
             if (entry != null) {
                 // Same gate as the full path: only answers that depend on decisions consult currentness.
                 boolean isolated = entry.servfail() != null && whenIsolated == WhenIsolated.SERVFAIL
-                        && !currentness.isCurrent();
+                        && !currentness.isCurrent(entry.service());
                 byte[] cached = isolated ? entry.servfail() : entry.answer();
                 int limit = transport == DnsTransport.UDP ? PlainQuery.udpLimit(plain) : DnsReply.MAX_TCP_BYTES;
                 if (cached.length <= limit) { // else the full path drops RRsets and sets TC
@@ -159,7 +159,7 @@ public final class DnsAnswerer {
         return new ResponseCache.Entry(ResponseCache.lowerName(wire, nameOffset, nameLength), qtype, edns, hash,
                 current.toWire(DnsTransport.TCP), rcode,
                 probe.asked ? isolated.toWire(DnsTransport.TCP) : null, probe.asked ? isolated.rcode() : -1,
-                rcode == Rcode.NOERROR);
+                rcode == Rcode.NOERROR, probe.service);
     }
 
     private static DnsReply answer(Message query, Supplier<AnswerTable> tables, WhenIsolated whenIsolated,
@@ -209,7 +209,8 @@ public final class DnsAnswerer {
 
         ZoneNode node = table.lookup(qname);
         // A missing name is decision data too: the service may exist in a newer table.
-        if ((node == null || node.serviceData()) && whenIsolated == WhenIsolated.SERVFAIL && !currentness.isCurrent()) {
+        if ((node == null || node.serviceData()) && whenIsolated == WhenIsolated.SERVFAIL
+                && !currentness.isCurrent(node == null ? null : node.service())) {
             return finish(response, Rcode.SERVFAIL, opt, doFlag, maxUdp, false);
         }
         response.getHeader().setFlag(Flags.AA);
@@ -276,13 +277,15 @@ public final class DnsAnswerer {
         return new DnsReply(Optional.of(response), malformed, maxUdp);
     }
 
-    /** Currentness that says "not current" and remembers whether it was asked. */
+    /** Currentness that says "not current" and remembers whether, and for which service, it was asked. */
     private static final class GateProbe implements Currentness {
         boolean asked;
+        String service;
 
         @Override
-        public boolean isCurrent() {
+        public boolean isCurrent(String service) {
             asked = true;
+            this.service = service;
             return false;
         }
     }

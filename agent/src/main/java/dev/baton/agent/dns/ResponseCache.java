@@ -34,9 +34,10 @@ final class ResponseCache {
      * @param servfail  the response while not current under {@link WhenIsolated#SERVFAIL}, or null when the
      *                  name's answer does not depend on decisions (apex, glue, outside the zone)
      * @param existing  false for NXDOMAIN-like answers, which the cache admits more sparingly
+     * @param service   the service whose currentness gates {@code servfail}, or null for the zone as a whole
      */
     record Entry(byte[] lowerName, int qtype, int edns, int hash, byte[] answer, int answerRcode,
-                 byte[] servfail, int servfailRcode, boolean existing) {
+                 byte[] servfail, int servfailRcode, boolean existing, String service) {
     }
 
     private final AtomicReferenceArray<Entry> slots;

@@ -12,6 +12,8 @@ import org.xbill.DNS.Record;
  *
  * @param serviceData true when the node's existence or data comes from the decisions (a service name or an
  *                    ancestor of one) rather than from the static zone settings; the currentness gate applies
+ * @param service     the one service whose decision this node's answers depend on (its name relative to the
+ *                    zone), or null when they depend on more (an ancestor; a CNAME into the zone) or on none
  * @param cname       the CNAME record, or null
  * @param byType      RRsets by type (never CNAME), each list one RRset in a stable order
  * @param all         every record of the node, for qtype ANY
@@ -20,6 +22,7 @@ import org.xbill.DNS.Record;
 record ZoneNode(
         Name name,
         boolean serviceData,
+        String service,
         Record cname,
         Map<Integer, List<Record>> byType,
         List<Record> all,

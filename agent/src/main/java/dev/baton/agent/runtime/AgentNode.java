@@ -119,7 +119,7 @@ public final class AgentNode implements AutoCloseable {
 
         List<InetSocketAddress> dnsListen = new ArrayList<>();
         for (HostPort hp : config.dns().listen()) dnsListen.add(new InetSocketAddress(hp.host(), hp.port()));
-        dns = new DnsServer(dnsListen, replica::table, () -> node.isCurrent(currentWithinNanos),
+        dns = new DnsServer(dnsListen, replica::table, service -> replica.isCurrent(service, currentWithinNanos),
                 config.dns().whenIsolated());
         dns.start();
 

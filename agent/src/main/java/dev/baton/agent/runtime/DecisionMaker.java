@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +30,10 @@ import java.util.function.LongSupplier;
 
 /**
  * The leader's loop: forms the verdict from every node's fresh view, runs each service's selection policy, and
- * appends a decision when the selection changes. Only acts while {@link ElectionNode#isLeader()} and while its
- * own copy of the decisions is current, and stamps every decision with its term (the fencing token). One
- * decision per service is in flight at a time. Called from the agent's single loop thread.
+ * appends a decision when the selection changes: every change of one pass in one log entry (a batch). Only acts
+ * while {@link ElectionNode#isLeader()} and while its own copy of the decisions is current, and stamps every
+ * decision with its term (the fencing token). One decision per service is in flight at a time. Called from the
+ * agent's single loop thread.
  */
 final class DecisionMaker {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionMaker.class);
@@ -110,6 +112,7 @@ final class DecisionMaker {
         int self = config.cluster().node();
         List<NodeView> all = views.with(new NodeView(self, now, own.snapshot()));
         DecisionState.View state = replica.view();
+        List<Decision> batch = new ArrayList<>();
         for (ServiceConfig service : config.services()) {
             Map<String, Verdict> verdicts = quorum.verdicts(service, self, all, now);
             Map<String, Long> since = new HashMap<>();
@@ -135,9 +138,15 @@ final class DecisionMaker {
             LOG.info("deciding {} -> {} (term {}): {}", service.name(), selection.instance().orElse("none"), term,
                     selection.reason());
             activeSince.remove(service.name());
-            inFlight.put(service.name(), node.append(DecisionCodec.encode(decision)).whenComplete((index, error) -> {
-                if (error != null) LOG.warn("decision for {} not committed: {}", service.name(), error.getMessage());
-            }));
+            batch.add(decision);
         }
+        if (batch.isEmpty()) return;
+        // Every change of this pass in one entry: one commit, one apply, one table swap on every node, however
+        // many services a mass failure moves at once.
+        CompletableFuture<Long> committed = node.append(DecisionCodec.encodeBatch(batch)).whenComplete((index, error) -> {
+            if (error != null) LOG.warn("{} decision{} not committed: {}", batch.size(), batch.size() == 1 ? "" : "s",
+                    error.getMessage());
+        });
+        for (Decision d : batch) inFlight.put(d.service(), committed);
     }
 }

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +38,8 @@ final class Replica implements ElectionListener {
     private volatile DecisionState state = new DecisionState();
     private volatile ElectionNode node;
     private volatile Runnable changed = () -> { };
+    /** Which services the entries in this node's log but not yet applied touch: for per-service currentness. */
+    private final PendingEntries pending = new PendingEntries();
     private long appliedSinceCompaction;
 
     Replica(int self, AnswerTables tables, ViewBook views, LongSupplier monotonicMillis) {
@@ -70,21 +73,40 @@ final class Replica implements ElectionListener {
     }
 
     @Override
-    public void onCommit(long index, long term, byte[] data) {
-        Decision decision;
+    public void onAppend(long index, long term, byte[] data) {
+        List<Decision> batch;
         try {
-            decision = DecisionCodec.decode(data);
+            batch = DecisionCodec.decodeEntry(data);
+        } catch (IllegalArgumentException e) {
+            batch = null; // unreadable: it touches every service, as far as currentness knows
+        }
+        pending.appended(index, batch);
+    }
+
+    @Override
+    public void onCommit(long index, long term, byte[] data) {
+        List<Decision> batch;
+        try {
+            batch = DecisionCodec.decodeEntry(data);
         } catch (IllegalArgumentException e) {
             // A committed entry we cannot read (written by a newer version?): skip it, keep serving.
             LOG.warn("skipping committed entry {} of term {}: {}", index, term, e.getMessage());
+            pending.applied(index);
             return;
         }
-        DecisionState.ApplyOutcome outcome = state.apply(index, decision);
+        List<DecisionState.ApplyOutcome> outcomes = state.applyBatch(index, batch);
         // Stamped before the table swap: no DNS answer from the new decision predates its applied_at.
-        if (outcome == DecisionState.ApplyOutcome.APPLIED) appliedAtMillis.put(decision.service(), System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < batch.size(); i++) {
+            if (outcomes.get(i) == DecisionState.ApplyOutcome.APPLIED) appliedAtMillis.put(batch.get(i).service(), now);
+        }
         table.set(tables.build(state.view()));
-        LOG.info("decision {} (term {}): {} -> {} [{}] {}", index, decision.term(), decision.service(),
-                decision.activeInstance().orElse("none"), outcome, decision.reason());
+        pending.applied(index);
+        for (int i = 0; i < batch.size(); i++) {
+            Decision decision = batch.get(i);
+            LOG.info("decision {} (term {}): {} -> {} [{}] {}", index, decision.term(), decision.service(),
+                    decision.activeInstance().orElse("none"), outcomes.get(i), decision.reason());
+        }
         changed.run();
         if (++appliedSinceCompaction >= COMPACT_EVERY && node != null) {
             appliedSinceCompaction = 0;
@@ -92,9 +114,28 @@ final class Replica implements ElectionListener {
         }
     }
 
+    /**
+     * Whether this node may answer for {@code service} now: it is current as a whole, or it is in fresh
+     * contact with a majority and no committed entry it has yet to apply touches the service (it holds every
+     * such entry and has looked into each). As strict as {@link ElectionNode#isCurrent} for that service's
+     * answers, so being behind on one service never blanks the others. {@code service} null: the zone as a
+     * whole. Any thread; never blocks.
+     */
+    boolean isCurrent(String service, long withinNanos) {
+        ElectionNode n = node;
+        if (n == null) return false;
+        if (n.isCurrent(withinNanos)) return true;
+        if (service == null || !n.hasFreshMajorityContact(withinNanos)) return false;
+        long known = n.highestKnownCommit();
+        long delivered = n.deliveredIndex();
+        if (known > n.appendedThrough()) return false; // committed entries this node has not seen
+        return !pending.touches(service, delivered, known);
+    }
+
     @Override
     public void onSnapshot(long index, long term, byte[] data) {
         state = data.length == 0 ? new DecisionState() : DecisionState.restore(data);
+        pending.applied(index);
         table.set(tables.build(state.view()));
         appliedAtMillis.clear();
         long now = System.currentTimeMillis();

@@ -176,4 +176,27 @@ class DecisionCodecTest {
         assertThatThrownBy(() -> new Decision("db", "a", -5, "r", 0, Map.of())).hasMessageContaining("negative term");
         assertThatThrownBy(() -> FAILOVER.evidence().put(9, Map.of())).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void aBatchRoundTripsAndAnEntryOfFormatOneStillReads() {
+        Decision db = new Decision("db", "b", 3, "a is down", 1_700_000_000_000L,
+                java.util.Map.of(1, java.util.Map.of("a", dev.baton.agent.check.InstanceHealth.DOWN)));
+        Decision web = new Decision("web", null, 3, "none healthy", 1_700_000_000_001L, java.util.Map.of());
+        assertThat(DecisionCodec.decodeEntry(DecisionCodec.encodeBatch(java.util.List.of(db, web))))
+                .containsExactly(db, web);
+        assertThat(DecisionCodec.decodeEntry(DecisionCodec.encode(db))).containsExactly(db);
+    }
+
+    @Test
+    void aBatchThatIsEmptyOrDecidesAServiceTwiceOrOfAnUnknownFormatIsRejected() {
+        assertThatThrownBy(() -> DecisionCodec.decodeEntry("{\"format\":2,\"decisions\":[]}".getBytes()))
+                .isInstanceOf(DecisionFormatException.class).hasMessageContaining("non-empty");
+        Decision db = new Decision("db", "b", 3, "r", 0, java.util.Map.of());
+        String one = new String(DecisionCodec.encode(db)).replace("{\"format\":1,", "{");
+        assertThatThrownBy(() -> DecisionCodec.decodeEntry(("{\"format\":2,\"decisions\":[" + one + "," + one + "]}").getBytes()))
+                .isInstanceOf(DecisionFormatException.class).hasMessage("batch decides db twice");
+        assertThatThrownBy(() -> DecisionCodec.decodeEntry("{\"format\":3,\"decisions\":[]}".getBytes()))
+                .isInstanceOf(DecisionFormatException.class).hasMessageContaining("upgrade this node");
+        assertThatThrownBy(() -> DecisionCodec.encodeBatch(java.util.List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
 }

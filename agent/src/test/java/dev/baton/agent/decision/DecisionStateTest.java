@@ -227,6 +227,51 @@ class DecisionStateTest {
     }
 
     @Test
+    void aBatchIsAppliedWholeAndEachDecisionIsFencedOnItsOwn() throws Exception {
+        DecisionState state = new DecisionState();
+        state.apply(1, decision("db", "a", 5));
+        List<ApplyOutcome> outcomes = state.applyBatch(2, List.of(decision("db", "b", 4), decision("web", "x", 4),
+                decision("mq", "m", 4)));
+        assertThat(outcomes).containsExactly(ApplyOutcome.FENCED, ApplyOutcome.APPLIED, ApplyOutcome.APPLIED);
+        View v = state.view();
+        assertThat(v.appliedIndex()).isEqualTo(2);
+        assertThat(v.active("db")).contains("a");
+        assertThat(v.active("web")).contains("x");
+        assertThat(v.index("web")).isEqualTo(2);
+        assertThat(v.index("db")).isEqualTo(1);
+        assertThat(v.rejections()).hasSize(1);
+        assertThat(state.applyBatch(2, List.of(decision("web", "y", 6)))).containsExactly(ApplyOutcome.ALREADY_APPLIED);
+
+        // Readers on other threads see a batch of a hundred services entirely, or not at all.
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<String> inconsistency = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            while (!done.get() && inconsistency.get() == null) {
+                View seen = state.view();
+                long expected = seen.appliedIndex() <= 2 ? 0 : seen.appliedIndex();
+                for (int s = 0; s < 100; s++) {
+                    String active = seen.active("s" + s).orElse(null);
+                    if (!java.util.Objects.equals(active, expected == 0 ? null : "i" + expected)) {
+                        inconsistency.set("index " + seen.appliedIndex() + ": s" + s + " -> " + active);
+                    }
+                }
+            }
+        }, "batch-reader");
+        reader.start();
+        try {
+            for (long i = 3; i <= 300; i++) {
+                List<Decision> batch = new java.util.ArrayList<>();
+                for (int s = 0; s < 100; s++) batch.add(decision("s" + s, "i" + i, 6));
+                state.applyBatch(i, batch);
+            }
+        } finally {
+            done.set(true);
+            reader.join(10_000);
+        }
+        assertThat(inconsistency.get()).isNull();
+    }
+
+    @Test
     void readersOnOtherThreadsOnlySeeWholeEntries() throws Exception {
         DecisionState state = new DecisionState();
         AtomicBoolean done = new AtomicBoolean();

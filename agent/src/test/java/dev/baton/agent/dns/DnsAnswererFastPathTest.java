@@ -50,7 +50,7 @@ class DnsAnswererFastPathTest {
     private final AtomicReference<AnswerTable> table = new AtomicReference<>(TestZones.table());
     private final AtomicBoolean current = new AtomicBoolean(true);
     private final AtomicInteger currentnessCalls = new AtomicInteger();
-    private final Currentness countingCurrentness = () -> {
+    private final Currentness countingCurrentness = service -> {
         currentnessCalls.incrementAndGet();
         return current.get();
     };

@@ -31,7 +31,7 @@ class DnsAnswererTest {
 
     private final AtomicReference<AnswerTable> table = new AtomicReference<>(TestZones.table());
     private final AtomicBoolean current = new AtomicBoolean(true);
-    private DnsAnswerer answerer = new DnsAnswerer(table::get, current::get, WhenIsolated.SERVFAIL);
+    private DnsAnswerer answerer = new DnsAnswerer(table::get, service -> current.get(), WhenIsolated.SERVFAIL);
 
     // ---- positive answers ----
 
@@ -384,8 +384,26 @@ class DnsAnswererTest {
     }
 
     @Test
+    void currentnessIsAskedPerServiceAndForTheWholeZoneWhereAnAnswerDependsOnMore() {
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        // Current for db only: a node behind on web's decision keeps answering db.
+        answerer = new DnsAnswerer(table::get, service -> {
+            asked.add(String.valueOf(service));
+            return "db".equals(service);
+        }, WhenIsolated.SERVFAIL);
+        assertThat(ask("db.svc.example.com.", Type.A).getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(ask("v6.svc.example.com.", Type.AAAA).getRcode()).isEqualTo(Rcode.SERVFAIL);
+        // A CNAME to another service of the zone depends on that service too; a missing name on any service.
+        assertThat(ask("alias.svc.example.com.", Type.A).getRcode()).isEqualTo(Rcode.SERVFAIL);
+        assertThat(ask("nope.svc.example.com.", Type.A).getRcode()).isEqualTo(Rcode.SERVFAIL);
+        // A CNAME out of the zone depends on its own service only.
+        assertThat(ask("web.svc.example.com.", Type.A).getRcode()).isEqualTo(Rcode.SERVFAIL);
+        assertThat(asked).containsExactly("db", "v6", "null", "null", "web");
+    }
+
+    @Test
     void serveLastKeepsAnsweringFromTheTableWhileNotCurrent() {
-        answerer = new DnsAnswerer(table::get, current::get, WhenIsolated.SERVE_LAST);
+        answerer = new DnsAnswerer(table::get, service -> current.get(), WhenIsolated.SERVE_LAST);
         current.set(false);
         assertThat(types(ask("db.svc.example.com.", Type.A), Section.ANSWER)).containsExactly(Type.A);
         assertThat(ask("nope.svc.example.com.", Type.A).getRcode()).isEqualTo(Rcode.NXDOMAIN);

@@ -23,7 +23,7 @@ class DnsServerDigTest {
     @BeforeEach
     void start() throws Exception {
         server = new DnsServer(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), table::get,
-                current::get, WhenIsolated.SERVFAIL);
+                service -> current.get(), WhenIsolated.SERVFAIL);
         server.start();
         port = server.boundAddresses().get(0).getPort();
     }
