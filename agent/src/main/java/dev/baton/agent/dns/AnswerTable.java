@@ -81,9 +81,7 @@ public final class AnswerTable {
         Map<Name, NodeBuilder> builders = new HashMap<>();
 
         NodeBuilder apex = builders.computeIfAbsent(origin, NodeBuilder::new);
-        apex.add(new SOARecord(origin, DClass.IN, ttl, zone.mname(), zone.rname(), serial,
-                zone.refresh().getSeconds(), zone.retry().getSeconds(), zone.expire().getSeconds(),
-                zone.minimum().getSeconds()));
+        apex.add(soa(zone, serial, ttl));
         for (Name ns : zone.nameServers()) apex.add(new NSRecord(origin, DClass.IN, ttl, ns));
         List<Record> glue = new ArrayList<>();
         for (Name ns : zone.nameServers()) {
@@ -113,16 +111,7 @@ public final class AnswerTable {
                 throw new IllegalArgumentException("service " + service + ": " + name + " is the zone apex or an NS host name");
             }
             serviceCopy.put(name.relativize(origin).toString(), target);
-            NodeBuilder node = builders.computeIfAbsent(name, NodeBuilder::new);
-            node.serviceData = true;
-            node.service = name.relativize(origin).toString();
-            if (target instanceof ServiceTarget.Ip ip) {
-                node.add(addressRecord(name, ttl, ip.address()));
-            } else if (target instanceof ServiceTarget.HostName host) {
-                node.cname = new CNAMERecord(name, DClass.IN, ttl, host.name());
-                // The answer follows the CNAME into the zone: it depends on that name's decision too.
-                if (host.name().subdomain(origin)) node.service = null;
-            }
+            serviceData(builders.computeIfAbsent(name, NodeBuilder::new), target, origin, ttl);
         }
 
         // Ancestors between a name and the apex exist as empty non-terminals (RFC 8020 / RFC 4592 §2.2.2).
@@ -137,10 +126,66 @@ public final class AnswerTable {
 
         Map<Name, ZoneNode> nodes = new HashMap<>(builders.size() * 2);
         for (NodeBuilder b : builders.values()) nodes.put(b.name, b.build());
-        Record negativeSoa = new SOARecord(origin, DClass.IN, zone.negativeTtlSeconds(), zone.mname(), zone.rname(),
-                serial, zone.refresh().getSeconds(), zone.retry().getSeconds(), zone.expire().getSeconds(),
+        return new AnswerTable(zone, serial, Map.copyOf(serviceCopy), Map.copyOf(nodes),
+                soa(zone, serial, zone.negativeTtlSeconds()));
+    }
+
+    /**
+     * This table with a new serial and new targets for {@code changed} services, which must all be in it: the
+     * names of a zone do not change with decisions, only what they answer. Costs in proportion to the changes
+     * (plus one copy of the name index), not to the number of services: unchanged names keep their records.
+     *
+     * @throws IllegalArgumentException for a service this table does not have, or a serial out of range
+     */
+    public AnswerTable withServices(long serial, Map<String, ServiceTarget> changed) {
+        if (serial < 0 || serial > MAX_SERIAL) {
+            throw new IllegalArgumentException("serial must be in [0, 2^32-1], got " + serial);
+        }
+        Name origin = zone.origin();
+        long ttl = zone.ttlSeconds();
+        Map<Name, ZoneNode> nodesCopy = new HashMap<>(nodes);
+        ZoneNode apex = nodes.get(origin);
+        Record newSoa = soa(zone, serial, ttl);
+        Map<Integer, List<Record>> apexTypes = new HashMap<>(apex.byType());
+        apexTypes.put(Type.SOA, List.of(newSoa));
+        List<Record> apexAll = new ArrayList<>(apex.all());
+        apexAll.replaceAll(r -> r.getType() == Type.SOA ? newSoa : r);
+        nodesCopy.put(origin, new ZoneNode(origin, apex.serviceData(), apex.service(), apex.cname(),
+                Map.copyOf(apexTypes), List.copyOf(apexAll), apex.additional()));
+        Map<String, ServiceTarget> serviceCopy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        serviceCopy.putAll(services);
+        for (Map.Entry<String, ServiceTarget> e : changed.entrySet()) {
+            Name name = serviceName(e.getKey(), origin);
+            String key = name.relativize(origin).toString();
+            if (!serviceCopy.containsKey(key)) {
+                throw new IllegalArgumentException("service " + e.getKey() + " is not in this table; build a new one");
+            }
+            serviceCopy.put(key, Objects.requireNonNull(e.getValue(), () -> "target of service " + key));
+            NodeBuilder node = new NodeBuilder(name);
+            serviceData(node, e.getValue(), origin, ttl);
+            nodesCopy.put(name, node.build());
+        }
+        return new AnswerTable(zone, serial, Map.copyOf(serviceCopy), Map.copyOf(nodesCopy),
+                soa(zone, serial, zone.negativeTtlSeconds()));
+    }
+
+    /** A service name's own data: its address record or CNAME, and whose decision its answers depend on. */
+    private static void serviceData(NodeBuilder node, ServiceTarget target, Name origin, long ttl) {
+        node.serviceData = true;
+        node.service = node.name.relativize(origin).toString();
+        if (target instanceof ServiceTarget.Ip ip) {
+            node.add(addressRecord(node.name, ttl, ip.address()));
+        } else if (target instanceof ServiceTarget.HostName host) {
+            node.cname = new CNAMERecord(node.name, DClass.IN, ttl, host.name());
+            // The answer follows the CNAME into the zone: it depends on that name's decision too.
+            if (host.name().subdomain(origin)) node.service = null;
+        }
+    }
+
+    private static Record soa(ZoneSettings zone, long serial, long ttl) {
+        return new SOARecord(zone.origin(), DClass.IN, ttl, zone.mname(), zone.rname(), serial,
+                zone.refresh().getSeconds(), zone.retry().getSeconds(), zone.expire().getSeconds(),
                 zone.minimum().getSeconds());
-        return new AnswerTable(zone, serial, Map.copyOf(serviceCopy), Map.copyOf(nodes), negativeSoa);
     }
 
     public ZoneSettings zone() {

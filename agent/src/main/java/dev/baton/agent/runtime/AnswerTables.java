@@ -38,6 +38,18 @@ final class AnswerTables {
         return AnswerTable.build(zone, view.appliedIndex() & AnswerTable.MAX_SERIAL, targets);
     }
 
+    /**
+     * {@code previous} with the services of {@code changed} answered from {@code view}: one applied batch costs
+     * in proportion to what it changed, not to the number of services.
+     */
+    AnswerTable update(AnswerTable previous, DecisionState.View view, java.util.Collection<String> changed) {
+        Map<String, ServiceTarget> targets = new LinkedHashMap<>();
+        for (String name : changed) {
+            config.service(name).ifPresent(service -> targets.put(name, target(service, view.active(name))));
+        }
+        return previous.withServices(view.appliedIndex() & AnswerTable.MAX_SERIAL, targets);
+    }
+
     private static ServiceTarget target(ServiceConfig service, Optional<String> active) {
         Optional<InstanceConfig> instance = active.flatMap(service::instance);
         if (instance.isEmpty()) return ServiceTarget.NONE;

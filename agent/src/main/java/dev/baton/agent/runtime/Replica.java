@@ -40,6 +40,11 @@ final class Replica implements ElectionListener {
     private volatile Runnable changed = () -> { };
     /** Which services the entries in this node's log but not yet applied touch: for per-service currentness. */
     private final PendingEntries pending = new PendingEntries();
+    /**
+     * Entries decoded when they reached the log, for their commit (callback thread only). Safe to reuse: an
+     * entry replaced at the same index before it committed is decoded again by its own onAppend.
+     */
+    private final java.util.NavigableMap<Long, List<Decision>> decoded = new java.util.TreeMap<>();
     private long appliedSinceCompaction;
 
     Replica(int self, AnswerTables tables, ViewBook views, LongSupplier monotonicMillis) {
@@ -81,13 +86,15 @@ final class Replica implements ElectionListener {
             batch = null; // unreadable: it touches every service, as far as currentness knows
         }
         pending.appended(index, batch);
+        if (batch != null) decoded.put(index, batch);
     }
 
     @Override
     public void onCommit(long index, long term, byte[] data) {
-        List<Decision> batch;
+        List<Decision> batch = decoded.remove(index);
+        decoded.headMap(index).clear(); // replaced entries that never committed
         try {
-            batch = DecisionCodec.decodeEntry(data);
+            if (batch == null) batch = DecisionCodec.decodeEntry(data);
         } catch (IllegalArgumentException e) {
             // A committed entry we cannot read (written by a newer version?): skip it, keep serving.
             LOG.warn("skipping committed entry {} of term {}: {}", index, term, e.getMessage());
@@ -97,10 +104,13 @@ final class Replica implements ElectionListener {
         List<DecisionState.ApplyOutcome> outcomes = state.applyBatch(index, batch);
         // Stamped before the table swap: no DNS answer from the new decision predates its applied_at.
         long now = System.currentTimeMillis();
+        List<String> changedServices = new java.util.ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            if (outcomes.get(i) == DecisionState.ApplyOutcome.APPLIED) appliedAtMillis.put(batch.get(i).service(), now);
+            if (outcomes.get(i) != DecisionState.ApplyOutcome.APPLIED) continue;
+            appliedAtMillis.put(batch.get(i).service(), now);
+            changedServices.add(batch.get(i).service());
         }
-        table.set(tables.build(state.view()));
+        table.set(tables.update(table.get(), state.view(), changedServices));
         pending.applied(index);
         for (int i = 0; i < batch.size(); i++) {
             Decision decision = batch.get(i);
@@ -127,7 +137,8 @@ final class Replica implements ElectionListener {
         if (n.isCurrent(withinNanos)) return true;
         if (service == null || !n.hasFreshMajorityContact(withinNanos)) return false;
         long known = n.highestKnownCommit();
-        long delivered = n.deliveredIndex();
+        // The table is swapped before the callback returns (and the election counts it delivered).
+        long delivered = Math.max(n.deliveredIndex(), state.view().appliedIndex());
         if (known > n.appendedThrough()) return false; // committed entries this node has not seen
         return !pending.touches(service, delivered, known);
     }

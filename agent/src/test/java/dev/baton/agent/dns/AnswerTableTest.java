@@ -75,4 +75,31 @@ class AnswerTableTest {
         assertThatThrownBy(() -> AnswerTable.empty(zone, 1L << 32)).isInstanceOf(IllegalArgumentException.class);
         assertThat(AnswerTable.empty(zone, AnswerTable.MAX_SERIAL).serial()).isEqualTo(0xFFFF_FFFFL);
     }
+
+    @Test
+    void updatingSomeServicesAnswersExactlyAsATableBuiltWhole() {
+        AnswerTable before = TestZones.table();
+        Map<String, ServiceTarget> changed = new LinkedHashMap<>();
+        changed.put("db", ServiceTarget.parse("192.0.2.11"));
+        changed.put("none", ServiceTarget.parse("2001:db8::77"));
+        changed.put("web", ServiceTarget.NONE);
+        changed.put("v6", ServiceTarget.parse("db.svc.example.com."));
+        AnswerTable updated = before.withServices(TestZones.SERIAL + 1, changed);
+        Map<String, ServiceTarget> all = new LinkedHashMap<>(TestZones.services());
+        all.putAll(changed);
+        AnswerTable whole = AnswerTable.build(before.zone(), TestZones.SERIAL + 1, all);
+        assertThat(updated.services()).isEqualTo(whole.services());
+        for (String n : java.util.List.of("svc.example.com.", "db.svc.example.com.", "none.svc.example.com.",
+                "web.svc.example.com.", "v6.svc.example.com.", "alias.svc.example.com.", "deep.svc.example.com.",
+                "a.deep.svc.example.com.", "ns1.svc.example.com.", "nope.svc.example.com.")) {
+            ZoneNode u = updated.lookup(name(n));
+            ZoneNode w = whole.lookup(name(n));
+            assertThat(u).as(n).isEqualTo(w);
+        }
+        assertThat(updated.negativeSoa()).isEqualTo(whole.negativeSoa());
+        assertThat(before.lookup(name("db.svc.example.com.")).rrset(Type.A).get(0).rdataToString())
+                .as("the old table is unchanged").isEqualTo("192.0.2.10");
+        assertThatThrownBy(() -> before.withServices(50, Map.of("unknown", ServiceTarget.NONE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not in this table");
+    }
 }
