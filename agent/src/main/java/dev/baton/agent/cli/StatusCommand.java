@@ -34,6 +34,16 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the raw JSON document.")
     boolean json;
 
+    @Option(names = "--service", paramLabel = "NAME", description = "Show this one service.")
+    String service;
+
+    @Option(names = "--detail", description = "List every service (by default a node with more than "
+            + StatusCommand.LISTED + " services prints a summary of them).")
+    boolean detail;
+
+    /** Up to this many services are listed without --detail. */
+    static final int LISTED = 10;
+
     @Spec
     CommandSpec spec;
 
@@ -46,8 +56,15 @@ final class StatusCommand implements Callable<Integer> {
         String body;
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/status"))
-                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            String query = service != null ? "?service=" + java.net.URLEncoder.encode(service, java.nio.charset.StandardCharsets.UTF_8)
+                    : detail ? "" : "?limit=" + LISTED;
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/status" + query))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 404 && service != null) {
+                err.println("baton status: no service named " + service + " on " + base);
+                err.flush();
+                return BatonCli.EXIT_FAILURE;
+            }
             if (response.statusCode() != 200) {
                 err.println("baton status: " + base + "/v1/status answered HTTP " + response.statusCode());
                 err.flush();
@@ -79,6 +96,35 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static void print(JsonNode s, PrintWriter out) {
+        printNode(s, out);
+        JsonNode summary = s.path("summary");
+        int total = s.path("services_total").asInt(s.path("services").size());
+        if (summary.isObject()) {
+            JsonNode sv = summary.path("services");
+            out.printf("%d service%s: %d on their preferred instance, %d failed over, %d answering nothing, %d not"
+                            + " decided yet%n", total, total == 1 ? "" : "s", sv.path("preferred").asInt(),
+                    sv.path("failed_over").asInt(), sv.path("none").asInt(), sv.path("undecided").asInt());
+            out.printf("  this node's checks: %s%s%n", counts(summary.path("local_checks")),
+                    summary.path("publishers").isEmpty() ? "" : "; publishers: " + counts(summary.path("publishers")));
+        }
+        int listed = s.path("services").size();
+        if (listed < total) {
+            out.printf("(%d of %d services listed; --detail lists every service, --service NAME one)%n", listed, total);
+        }
+        printServices(s, out);
+    }
+
+    private static String counts(JsonNode byState) {
+        StringBuilder sb = new StringBuilder();
+        for (Iterator<Map.Entry<String, JsonNode>> it = byState.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(e.getValue().asInt()).append(' ').append(e.getKey().replace('_', ' '));
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
+    }
+
+    private static void printNode(JsonNode s, PrintWriter out) {
         int leader = s.path("leader").asInt();
         out.printf("cluster %s, node %d: %s, term %d, leader %s, %s%n", s.path("cluster").asText(),
                 s.path("node").asInt(), s.path("role").asText(), s.path("term").asLong(),
@@ -88,6 +134,9 @@ final class StatusCommand implements Callable<Integer> {
                     p.path("reachable").asBoolean() ? "reachable, last contact " + p.path("last_contact_ms").asLong() + " ms ago"
                             : "unreachable");
         }
+    }
+
+    private static void printServices(JsonNode s, PrintWriter out) {
         for (JsonNode svc : s.path("services")) {
             out.printf("service %s (%s): active %s%s%n", svc.path("name").asText(), svc.path("fqdn").asText(),
                     svc.path("active").isNull() ? "none" : svc.path("active").asText(),

@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -179,8 +180,16 @@ public final class AgentNode implements AutoCloseable {
         }
     }
 
-    /** The status document served at {@code /v1/status}. */
+    /** The whole status document served at {@code /v1/status}. */
     public Map<String, Object> status() {
+        return status(StatusQuery.ALL);
+    }
+
+    /**
+     * The status document for {@code query}: the node, a summary of every service, and the services asked for
+     * (one, or a page in config order); null when the one service asked for does not exist.
+     */
+    Map<String, Object> status(StatusQuery query) {
         NodeStatus s = node.status();
         DecisionState.View view = replica.view();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -205,8 +214,27 @@ public final class AgentNode implements AutoCloseable {
         }
         out.put("peers", peers);
         Map<InstanceKey, InstanceHealth> local = observations.snapshot();
+        List<ServiceConfig> selected;
+        if (query.service().isPresent()) {
+            Optional<ServiceConfig> one = config.service(query.service().get());
+            if (one.isEmpty()) return null;
+            selected = List.of(one.get());
+        } else {
+            int from = Math.min(query.offset(), config.services().size());
+            int to = (int) Math.min((long) from + query.limit(), config.services().size());
+            selected = config.services().subList(from, to);
+            out.put("offset", from);
+        }
+        out.put("services_total", config.services().size());
+        out.put("summary", summary(view, local));
+        Map<String, List<PublisherStatus>> publishersByScope = new java.util.HashMap<>();
+        if (publishing != null) {
+            for (PublisherStatus p : publishing.status()) {
+                publishersByScope.computeIfAbsent(p.scope(), k -> new ArrayList<>()).add(p);
+            }
+        }
         List<Map<String, Object>> services = new ArrayList<>();
-        for (ServiceConfig service : config.services()) {
+        for (ServiceConfig service : selected) {
             Map<String, Object> svc = new LinkedHashMap<>();
             svc.put("name", service.name());
             svc.put("fqdn", config.qualifiedName(service));
@@ -237,19 +265,56 @@ public final class AgentNode implements AutoCloseable {
             }
             svc.put("local_checks", mine);
             svc.put("local_checks_changed_at", mineSince);
-            svc.put("publishers", publisherStatus(service.name()));
+            svc.put("publishers", publisherStatus(publishersByScope.getOrDefault(service.name(), List.of())));
             services.add(svc);
         }
         out.put("services", services);
-        if (!config.leaderPublish().isEmpty()) out.put("leader_publishers", publisherStatus(Intent.LEADER_SCOPE));
+        if (!config.leaderPublish().isEmpty()) {
+            out.put("leader_publishers", publisherStatus(publishersByScope.getOrDefault(Intent.LEADER_SCOPE, List.of())));
+        }
         return out;
     }
 
-    private List<Map<String, Object>> publisherStatus(String scope) {
+    /**
+     * Counts over every service, cheap to compute at any size: where each service stands (on its preferred
+     * instance, failed over, answering nothing, not decided yet), this node's own checks, the publishers.
+     */
+    private Map<String, Object> summary(DecisionState.View view, Map<InstanceKey, InstanceHealth> local) {
+        int preferred = 0;
+        int failedOver = 0;
+        int none = 0;
+        int undecided = 0;
+        for (ServiceConfig service : config.services()) {
+            Optional<Decision> d = view.decision(service.name());
+            if (d.isEmpty()) {
+                undecided++;
+            } else if (d.get().activeInstance().isEmpty()) {
+                none++;
+            } else {
+                int best = service.instances().stream().mapToInt(InstanceConfig::priority).min().orElse(0);
+                boolean onBest = service.instance(d.get().instance()).map(i -> i.priority() == best).orElse(false);
+                if (onBest) preferred++; else failedOver++;
+            }
+        }
+        Map<String, Object> services = new LinkedHashMap<>();
+        services.put("preferred", preferred);
+        services.put("failed_over", failedOver);
+        services.put("none", none);
+        services.put("undecided", undecided);
+        Map<String, Integer> checks = new java.util.TreeMap<>();
+        local.values().forEach(h -> checks.merge(h.name().toLowerCase(), 1, Integer::sum));
+        Map<String, Integer> publishers = new java.util.TreeMap<>();
+        if (publishing != null) publishing.status().forEach(p -> publishers.merge(p.state().text(), 1, Integer::sum));
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("services", services);
+        summary.put("local_checks", checks);
+        summary.put("publishers", publishers);
+        return summary;
+    }
+
+    private static List<Map<String, Object>> publisherStatus(List<PublisherStatus> statuses) {
         List<Map<String, Object>> out = new ArrayList<>();
-        if (publishing == null) return out;
-        for (PublisherStatus p : publishing.status()) {
-            if (!p.scope().equals(scope)) continue;
+        for (PublisherStatus p : statuses) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", p.kind());
             m.put("target", p.target());
@@ -265,6 +330,10 @@ public final class AgentNode implements AutoCloseable {
             out.add(m);
         }
         return out;
+    }
+
+    public InetSocketAddress apiAddress() {
+        return api.address();
     }
 
     public List<InetSocketAddress> dnsAddresses() {

@@ -12,11 +12,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
- * The read-only JSON status endpoint every node serves on {@code api.listen}: {@code GET /v1/status}. The JDK's
- * HTTP server on two threads: it is for operators and {@code baton status}, not for load.
+ * The read-only JSON status endpoint every node serves on {@code api.listen}: {@code GET /v1/status}, with the
+ * query parameters {@code service} (one service), {@code offset} and {@code limit} (a page of services). The
+ * JDK's HTTP server on two threads: it is for operators and {@code baton status}, not for load.
  */
 final class StatusServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
@@ -25,7 +26,7 @@ final class StatusServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
 
-    StatusServer(InetSocketAddress listen, Supplier<Object> status) throws IOException {
+    StatusServer(InetSocketAddress listen, Function<StatusQuery, Object> status) throws IOException {
         server = HttpServer.create(listen, 16);
         executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "baton-api");
@@ -39,7 +40,20 @@ final class StatusServer implements AutoCloseable {
                     send(exchange, 405, "{\"error\":\"only GET is allowed\"}");
                     return;
                 }
-                send(exchange, 200, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(status.get()));
+                StatusQuery query;
+                try {
+                    query = StatusQuery.parse(exchange.getRequestURI().getRawQuery());
+                } catch (IllegalArgumentException e) {
+                    send(exchange, 400, JSON.writeValueAsString(java.util.Map.of("error", e.getMessage())));
+                    return;
+                }
+                Object document = status.apply(query);
+                if (document == null) {
+                    send(exchange, 404, JSON.writeValueAsString(java.util.Map.of("error", "no service named "
+                            + query.service().orElse(""))));
+                    return;
+                }
+                send(exchange, 200, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document));
             } catch (RuntimeException e) {
                 LOG.warn("status request failed", e);
             }
