@@ -171,7 +171,7 @@ public final class AgentNode implements AutoCloseable {
             int leader = status.leaderId();
             if (leader != 0 && leader != self
                     && (reportDue.getAndSet(false) || now - lastReportMillis >= Observations.REPORT_INTERVAL_MILLIS)) {
-                node.send(leader, observations.report(self).encode());
+                node.send(leader, observations.reportTo(self, leader, now).encode());
                 lastReportMillis = now;
             }
             decisions.run();

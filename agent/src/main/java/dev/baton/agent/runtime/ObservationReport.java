@@ -14,14 +14,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What one node currently sees of every instance, sent to the leader over the cluster transport when it
- * changes and every {@link Observations#REPORT_INTERVAL_MILLIS}, so the leader can tell a silent node from a
- * node whose view did not change. Encoded as a small JSON object: {@code {"v":1,"node":2,"seq":7,
- * "health":{"db/a":"up"}}}.
+ * What one node sees of the instances, sent to the leader over the cluster transport when it changes and every
+ * {@link Observations#REPORT_INTERVAL_MILLIS}, so the leader can tell a silent node from a node whose view did
+ * not change. A <em>full</em> report holds every instance; a <em>delta</em> holds only what changed since the
+ * report of the previous {@code seq} (nothing, when nothing did), so traffic and the leader's work grow with
+ * changes rather than with the number of instances. Encoded as a small JSON object:
+ * {@code {"v":2,"type":"observations","node":2,"seq":7,"full":false,"health":{"db/a":"down"}}}.
  */
-public record ObservationReport(int node, long seq, Map<InstanceKey, InstanceHealth> health) {
+public record ObservationReport(int node, long seq, boolean full, Map<InstanceKey, InstanceHealth> health) {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int VERSION = 1;
+    /** 2: reports may be deltas (version 1 reports were always full; they are still read). */
+    private static final int VERSION = 2;
     /** Reports are small; a bigger payload is not ours. */
     private static final int MAX_BYTES = 1 << 20;
 
@@ -35,6 +38,7 @@ public record ObservationReport(int node, long seq, Map<InstanceKey, InstanceHea
         root.put("type", "observations");
         root.put("node", node);
         root.put("seq", seq);
+        root.put("full", full);
         ObjectNode h = root.putObject("health");
         health.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> h.put(e.getKey().service() + "/" + e.getKey().instance(), e.getValue().name().toLowerCase()));
@@ -56,7 +60,9 @@ public record ObservationReport(int node, long seq, Map<InstanceKey, InstanceHea
             throw new IllegalArgumentException("report is not JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) throw new IllegalArgumentException("report is not a JSON object");
-        if (root.path("v").asInt(-1) != VERSION) throw new IllegalArgumentException("unknown report version " + root.path("v"));
+        int version = root.path("v").asInt(-1);
+        if (version != VERSION && version != 1) throw new IllegalArgumentException("unknown report version " + root.path("v"));
+        boolean full = version == 1 || root.path("full").asBoolean(true);
         if (!"observations".equals(root.path("type").asText())) throw new IllegalArgumentException("not an observation report");
         if (!root.path("node").canConvertToInt() || !root.path("seq").isIntegralNumber()) {
             throw new IllegalArgumentException("report lacks node or seq");
@@ -78,6 +84,6 @@ public record ObservationReport(int node, long seq, Map<InstanceKey, InstanceHea
             }
             health.put(new InstanceKey(e.getKey().substring(0, slash), e.getKey().substring(slash + 1)), state);
         }
-        return new ObservationReport(root.get("node").asInt(), root.get("seq").asLong(), health);
+        return new ObservationReport(root.get("node").asInt(), root.get("seq").asLong(), full, health);
     }
 }

@@ -26,7 +26,14 @@ final class Observations implements HealthListener {
     private final Map<InstanceKey, ProbeResult> lastResults = new ConcurrentHashMap<>();
     /** When (wall clock, epoch ms) each instance last changed state in this node's view: for the status document. */
     private final Map<InstanceKey, Long> changedAtMillis = new ConcurrentHashMap<>();
+    /** A full report at least this often, so a leader that missed a delta (a reconnect) catches up. */
+    static final long FULL_REPORT_INTERVAL_MILLIS = 1_000;
+
     private final AtomicLong seq = new AtomicLong();
+    // Report state, agent loop thread only.
+    private Map<InstanceKey, InstanceHealth> lastSent = Map.of();
+    private int lastLeader;
+    private long lastFullMillis = Long.MIN_VALUE;
     private final Runnable changed;
 
     Observations(Runnable changed) {
@@ -55,7 +62,32 @@ final class Observations implements HealthListener {
         return new TreeMap<>(view);
     }
 
+    /** A full report of every instance. */
     ObservationReport report(int node) {
-        return new ObservationReport(node, seq.incrementAndGet(), snapshot());
+        return new ObservationReport(node, seq.incrementAndGet(), true, snapshot());
+    }
+
+    /**
+     * The next report to {@code leader} at {@code nowMillis}: full for a new leader and at least every
+     * {@link #FULL_REPORT_INTERVAL_MILLIS}, otherwise what changed since the previous report. Agent loop
+     * thread only.
+     */
+    ObservationReport reportTo(int node, int leader, long nowMillis) {
+        Map<InstanceKey, InstanceHealth> now = snapshot();
+        boolean full = leader != lastLeader || lastFullMillis == Long.MIN_VALUE
+                || nowMillis - lastFullMillis >= FULL_REPORT_INTERVAL_MILLIS;
+        Map<InstanceKey, InstanceHealth> health;
+        if (full) {
+            health = now;
+            lastFullMillis = nowMillis;
+        } else {
+            health = new TreeMap<>();
+            for (Map.Entry<InstanceKey, InstanceHealth> e : now.entrySet()) {
+                if (e.getValue() != lastSent.get(e.getKey())) health.put(e.getKey(), e.getValue());
+            }
+        }
+        lastSent = now;
+        lastLeader = leader;
+        return new ObservationReport(node, seq.incrementAndGet(), full, health);
     }
 }

@@ -168,7 +168,7 @@ final class Replica implements ElectionListener {
             LOG.warn("dropped a report from node {} that claims to be from node {}", fromId, report.node());
             return;
         }
-        views.put(new NodeView(fromId, monotonicMillis.getAsLong(), report.health()));
+        views.file(report, monotonicMillis.getAsLong());
     }
 
     @Override

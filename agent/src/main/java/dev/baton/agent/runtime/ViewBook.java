@@ -12,9 +12,36 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ViewBook {
     private final Map<Integer, NodeView> views = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> seqs = new ConcurrentHashMap<>();
 
     void put(NodeView view) {
         views.put(view.nodeId(), view);
+    }
+
+    /**
+     * Files a report received at {@code receivedAtMillis}: a full one replaces the node's view; a delta updates
+     * it, when it follows the last report filed ({@code seq} one higher). A delta after a gap (a lost report, or
+     * none filed yet) is dropped: the view ages until the node's next full report, at most a second away.
+     * One thread at a time (the election's callback thread).
+     *
+     * @return whether the report was filed
+     */
+    boolean file(ObservationReport report, long receivedAtMillis) {
+        int node = report.node();
+        NodeView previous = views.get(node);
+        Long lastSeq = seqs.get(node);
+        Map<dev.baton.agent.check.InstanceKey, dev.baton.agent.check.InstanceHealth> health;
+        if (report.full()) {
+            health = report.health();
+        } else if (previous != null && lastSeq != null && report.seq() == lastSeq + 1) {
+            health = new java.util.HashMap<>(previous.observations());
+            health.putAll(report.health());
+        } else {
+            return false;
+        }
+        views.put(node, new NodeView(node, receivedAtMillis, health));
+        seqs.put(node, report.seq());
+        return true;
     }
 
     /** Every peer's latest view, plus {@code own} in place of any earlier view of this node. */
