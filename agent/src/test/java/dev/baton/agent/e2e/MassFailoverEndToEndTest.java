@@ -47,7 +47,7 @@ class MassFailoverEndToEndTest {
         }
         for (int node = 1; node <= AgentCluster.SIZE; node++) {
             assertThat(mass.entriesFailingOver(node)).as("log entries that moved services to b on node " + node)
-                    .isBetween(1L, (long) SERVICES / 10);
+                    .isBetween(1L, (long) SERVICES / 4); // checks are spread by jitter: a few passes, each one entry
         }
     }
 }
