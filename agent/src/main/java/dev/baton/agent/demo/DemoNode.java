@@ -37,8 +37,9 @@ public final class DemoNode implements AutoCloseable {
 
     public void start() throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "dev.baton.agent.cli.BatonCli", "agent",
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(JvmOptions.agent());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.baton.agent.cli.BatonCli", "agent",
                 "--config", config.toString()));
         process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)

@@ -65,9 +65,11 @@ public final class NamespacedAgents {
     /** Starts the agent of {@code host} with its config; output to {@code <host>.log}. */
     public Process start(String host) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return lab.startProcess(host, List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), "dev.baton.agent.cli.BatonCli", "agent", "--config",
-                dir.resolve(host + ".yaml").toString()), log(host));
+        List<String> command = new java.util.ArrayList<>(List.of(java));
+        command.addAll(dev.baton.agent.demo.JvmOptions.agent());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.baton.agent.cli.BatonCli", "agent",
+                "--config", dir.resolve(host + ".yaml").toString()));
+        return lab.startProcess(host, command, log(host));
     }
 
     public Path log(String host) {
