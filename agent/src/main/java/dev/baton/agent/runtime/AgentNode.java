@@ -11,7 +11,10 @@ import dev.baton.agent.config.ServiceConfig;
 import dev.baton.agent.decision.Decision;
 import dev.baton.agent.decision.DecisionState;
 import dev.baton.agent.config.publish.PublisherConfig;
+import dev.baton.agent.dns.DnsAnswerer;
 import dev.baton.agent.dns.DnsServer;
+import dev.baton.agent.dns.DnsServerOptions;
+import dev.baton.agent.dns.DnsStats;
 import dev.baton.agent.publish.Intent;
 import dev.baton.agent.publish.PublishEngine;
 import dev.baton.agent.publish.Publisher;
@@ -119,8 +122,8 @@ public final class AgentNode implements AutoCloseable {
 
         List<InetSocketAddress> dnsListen = new ArrayList<>();
         for (HostPort hp : config.dns().listen()) dnsListen.add(new InetSocketAddress(hp.host(), hp.port()));
-        dns = new DnsServer(dnsListen, replica::table, () -> node.isCurrent(currentWithinNanos),
-                config.dns().whenIsolated());
+        dns = new DnsServer(dnsListen, new DnsAnswerer(replica::table, () -> node.isCurrent(currentWithinNanos),
+                config.dns().whenIsolated()), DnsServerOptions.withRateLimit(config.dns().rateLimit()));
         dns.start();
 
         HostPort apiListen = config.api().listen();
@@ -241,8 +244,24 @@ public final class AgentNode implements AutoCloseable {
             services.add(svc);
         }
         out.put("services", services);
+        if (dns != null) out.put("dns", dnsStatus(dns.stats()));
         if (!config.leaderPublish().isEmpty()) out.put("leader_publishers", publisherStatus(Intent.LEADER_SCOPE));
         return out;
+    }
+
+    private static Map<String, Object> dnsStatus(DnsStats stats) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Long> byRcode = new LinkedHashMap<>();
+        stats.responsesByRcode().forEach((rcode, n) -> byRcode.put(org.xbill.DNS.Rcode.string(rcode), n));
+        m.put("responses", byRcode);
+        m.put("malformed", stats.malformed());
+        m.put("truncated", stats.truncated());
+        m.put("rate_limited_dropped", stats.rateLimitedDropped());
+        m.put("rate_limited_truncated", stats.rateLimitedTruncated());
+        m.put("tcp_accepted", stats.tcpConnectionsAccepted());
+        m.put("tcp_evicted", stats.tcpConnectionsEvicted());
+        m.put("internal_errors", stats.internalErrors());
+        return m;
     }
 
     private List<Map<String, Object>> publisherStatus(String scope) {
