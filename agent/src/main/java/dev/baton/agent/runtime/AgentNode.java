@@ -239,6 +239,7 @@ public final class AgentNode implements AutoCloseable {
                 mineSince.put(instance.name(), observations.changedAt(key).map(Instant::toString).orElse(null));
             }
             svc.put("local_checks", mine);
+            svc.put("local_check_failures", failingChecks(service));
             svc.put("local_checks_changed_at", mineSince);
             svc.put("publishers", publisherStatus(service.name()));
             services.add(svc);
@@ -246,6 +247,17 @@ public final class AgentNode implements AutoCloseable {
         out.put("services", services);
         if (dns != null) out.put("dns", dnsStatus(dns.stats()));
         if (!config.leaderPublish().isEmpty()) out.put("leader_publishers", publisherStatus(Intent.LEADER_SCOPE));
+        return out;
+    }
+
+    /** Why this node's last check of each instance failed (an exec check's first output line, an HTTP status). */
+    private Map<String, String> failingChecks(ServiceConfig service) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (checks == null) return out;
+        for (InstanceConfig instance : service.instances()) {
+            checks.status(service.name(), instance.name()).flatMap(st -> st.lastResult())
+                    .filter(r -> !r.healthy()).ifPresent(r -> out.put(instance.name(), r.detail()));
+        }
         return out;
     }
 
