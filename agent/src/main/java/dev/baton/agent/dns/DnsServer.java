@@ -324,11 +324,13 @@ public final class DnsServer implements AutoCloseable {
                 if (!readFully(socket, in, message, 0, length, deadline)) return;
                 connection.answering = true;
                 byte[] framed = answerTcp(message);
+                // Stamped before the write: whatever the client does after reading the answer comes later.
+                long answeredAt = System.nanoTime();
                 if (framed != null) {
                     out.write(framed);
                     out.flush();
                 }
-                connection.waitingSinceNanos = System.nanoTime();
+                connection.waitingSinceNanos = answeredAt;
                 connection.answering = false;
             }
         } catch (SocketTimeoutException e) {
