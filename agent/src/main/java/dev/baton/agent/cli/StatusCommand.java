@@ -150,6 +150,10 @@ final class StatusCommand implements Callable<Integer> {
                 out.printf("  node %s saw: %s%n", e.getKey(), states(e.getValue()));
             }
             out.printf("  this node sees: %s%n", states(svc.path("local_checks")));
+            for (Iterator<Map.Entry<String, JsonNode>> it = svc.path("local_check_failures").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                out.printf("  check of %s failed: %s%n", e.getKey(), e.getValue().asText());
+            }
             printPublishers(svc.path("publishers"), out);
         }
         if (s.has("leader_publishers")) {

@@ -58,12 +58,13 @@ public final class ConfigLoader {
 
         Optional<ClusterConfig> cluster = ClusterReader.read(root.get("cluster"), configDir, env);
         Optional<ApiConfig> api = readApi(root.get("api"));
-        Optional<DnsConfig> dns = DnsReader.read(root.get("dns"));
+        Optional<DnsConfig> dns = DnsReader.read(root.get("dns"), cluster.map(ClusterConfig::members));
         Optional<List<MemberConfig>> members = cluster.map(ClusterConfig::members);
         PublishReader publishReader = new PublishReader(configDir, env);
         Optional<List<ServiceConfig>> services = ServiceReader.read(root.get("services"), publishReader, members);
         Optional<List<PublisherConfig>> leaderPublish = readLeader(root.get("leader"), publishReader, members);
         services.ifPresent(s -> PublishTargets.checkDistinct(s, leaderPublish.orElse(List.of()), root));
+        if (services.isPresent() && dns.isPresent()) checkServiceNamesFreeOfNameServers(services.get(), dns.get(), root);
 
         errors.throwIfAny();
         if (cluster.isEmpty() || api.isEmpty() || dns.isEmpty() || services.isEmpty() || leaderPublish.isEmpty()) {
@@ -72,6 +73,18 @@ public final class ConfigLoader {
         }
         return new BatonConfig(cluster.get(), api.get(), dns.get(), services.get(), leaderPublish.get(),
                 errors.warnings());
+    }
+
+    /** A name inside the zone holds either a name server's address or a service's answer, not both. */
+    private static void checkServiceNamesFreeOfNameServers(List<ServiceConfig> services, DnsConfig dns, ConfigNode root) {
+        List<ConfigNode> nodes = root.get("services").asList().orElse(List.of());
+        for (int i = 0; i < services.size() && i < nodes.size(); i++) {
+            String fqdn = (services.get(i).name() + "." + dns.zone()).toLowerCase(java.util.Locale.ROOT);
+            if (dns.nameservers().stream().anyMatch(ns -> ns.name().equals(fqdn))) {
+                nodes.get(i).get("name").error(fqdn + " is one of the zone's name servers (dns.nameservers);"
+                        + " give the service another name");
+            }
+        }
     }
 
     private JsonNode parse(Path file, ConfigErrors errors) {

@@ -1,6 +1,7 @@
 package dev.baton.agent.config;
 
 import dev.baton.agent.dns.WhenIsolated;
+import dev.baton.agent.dns.ratelimit.RateLimitSettings;
 
 import java.time.Duration;
 import java.util.List;
@@ -8,9 +9,14 @@ import java.util.Objects;
 
 /**
  * The embedded authoritative DNS server: its UDP+TCP endpoints, the zone it is authoritative for (absolute,
- * lower case, e.g. {@code ha.example.test.}), the TTL of its answers, and what it answers when isolated.
+ * lower case, e.g. {@code ha.example.test.}), the TTL of its answers, what it answers when isolated, the zone's
+ * name servers (its NS records, at least one) and SOA mailbox, and its response rate limits.
+ *
+ * @param nameservers the apex NS set in order; the first is the SOA MNAME
+ * @param hostmaster  the SOA RNAME, absolute ({@code hostmaster.example.com.})
  */
-public record DnsConfig(List<HostPort> listen, String zone, Duration ttl, WhenIsolated whenIsolated) {
+public record DnsConfig(List<HostPort> listen, String zone, Duration ttl, WhenIsolated whenIsolated,
+                        List<NameServerConfig> nameservers, String hostmaster, RateLimitSettings rateLimit) {
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(1);
     public static final Duration MAX_TTL = Duration.ofHours(1);
     public static final WhenIsolated DEFAULT_WHEN_ISOLATED = WhenIsolated.SERVFAIL;
@@ -21,10 +27,20 @@ public record DnsConfig(List<HostPort> listen, String zone, Duration ttl, WhenIs
         if (!zone.endsWith(".")) throw new IllegalArgumentException("zone must be absolute: " + zone);
         Objects.requireNonNull(ttl, "ttl");
         Objects.requireNonNull(whenIsolated, "whenIsolated");
+        nameservers = List.copyOf(nameservers);
+        if (nameservers.isEmpty()) throw new IllegalArgumentException("at least one name server is required");
+        Objects.requireNonNull(hostmaster, "hostmaster");
+        if (!hostmaster.endsWith(".")) throw new IllegalArgumentException("hostmaster must be absolute: " + hostmaster);
+        Objects.requireNonNull(rateLimit, "rateLimit");
     }
 
     /** The TTL in whole seconds, as DNS carries it (RFC 1035 section 3.2.1). */
     public long ttlSeconds() {
         return ttl.toSeconds();
+    }
+
+    /** The default SOA RNAME: {@code hostmaster.<zone>}. */
+    public static String defaultHostmaster(String zone) {
+        return "hostmaster." + zone;
     }
 }

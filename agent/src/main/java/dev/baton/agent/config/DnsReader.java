@@ -1,6 +1,7 @@
 package dev.baton.agent.config;
 
 import dev.baton.agent.dns.WhenIsolated;
+import dev.baton.agent.dns.ratelimit.RateLimitSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,9 +13,10 @@ final class DnsReader {
     private DnsReader() {
     }
 
-    static Optional<DnsConfig> read(ConfigNode dns) {
+    /** Reads {@code dns}; {@code members} (empty when the cluster section was invalid) give the default NS set. */
+    static Optional<DnsConfig> read(ConfigNode dns, Optional<List<MemberConfig>> members) {
         if (dns.requireMap().isEmpty()) return Optional.empty();
-        dns.allowOnly("listen", "zone", "ttl", "when_isolated");
+        dns.allowOnly("listen", "zone", "ttl", "when_isolated", "nameservers", "hostmaster", "rate_limit");
 
         Optional<List<HostPort>> listen = readListen(dns.get("listen"));
 
@@ -45,8 +47,67 @@ final class DnsReader {
         Optional<WhenIsolated> whenIsolated = isolatedNode.isPresent()
                 ? isolatedNode.asEnum(WhenIsolated.class) : Optional.of(DnsConfig.DEFAULT_WHEN_ISOLATED);
 
-        if (listen.isEmpty() || zone.isEmpty() || ttl.isEmpty() || whenIsolated.isEmpty()) return Optional.empty();
-        return Optional.of(new DnsConfig(listen.get(), zone.get(), ttl.get(), whenIsolated.get()));
+        Optional<List<NameServerConfig>> nameservers = zone.flatMap(z -> NameServersReader.read(
+                dns.get("nameservers"), z, members));
+        Optional<String> hostmaster = zone.flatMap(z -> readHostmaster(dns.get("hostmaster"), z));
+        Optional<RateLimitSettings> rateLimit = readRateLimit(dns.get("rate_limit"));
+
+        if (listen.isEmpty() || zone.isEmpty() || ttl.isEmpty() || whenIsolated.isEmpty() || nameservers.isEmpty()
+                || hostmaster.isEmpty() || rateLimit.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DnsConfig(listen.get(), zone.get(), ttl.get(), whenIsolated.get(), nameservers.get(),
+                hostmaster.get(), rateLimit.get()));
+    }
+
+    /**
+     * The SOA RNAME (RFC 1035 §3.3.13: a mailbox written as a name), default {@code hostmaster.<zone>}; the mail
+     * form {@code hostmaster@example.com} is accepted when its local part has no dot.
+     */
+    private static Optional<String> readHostmaster(ConfigNode node, String zone) {
+        if (!node.isPresent()) return Optional.of(DnsConfig.defaultHostmaster(zone));
+        return node.requireText().flatMap(text -> {
+            int at = text.indexOf('@');
+            String name = at < 0 ? text : text.substring(0, at).contains(".") ? "" : text.replace('@', '.');
+            if (!DnsNames.isHostName(name) || name.indexOf('.') == name.length() - 1 || !name.contains(".")) {
+                node.error(node.describe() + " is not a mailbox name (e.g. hostmaster.example.com., or"
+                        + " hostmaster@example.com)");
+                return Optional.empty();
+            }
+            return Optional.of(DnsNames.toAbsolute(name));
+        });
+    }
+
+    /** {@code rate_limit}: BIND's response rate limiting, on by default ({@link RateLimitSettings#DEFAULTS}). */
+    private static Optional<RateLimitSettings> readRateLimit(ConfigNode node) {
+        if (!node.isPresent()) return Optional.of(RateLimitSettings.DEFAULTS);
+        if (node.asMap().isEmpty()) return Optional.empty();
+        node.allowOnly("responses_per_second", "slip", "window", "ipv4_prefix_length", "ipv6_prefix_length",
+                "max_prefixes");
+        RateLimitSettings d = RateLimitSettings.DEFAULTS;
+        Optional<Integer> rate = intIn(node.get("responses_per_second"), d.responsesPerSecond(), 0, 1_000_000);
+        Optional<Integer> slip = intIn(node.get("slip"), d.slip(), 0, RateLimitSettings.MAX_SLIP);
+        ConfigNode windowNode = node.get("window");
+        Optional<Duration> window = windowNode.isPresent() ? windowNode.asDuration().filter(w -> {
+            boolean ok = w.compareTo(Duration.ofSeconds(1)) >= 0 && w.compareTo(RateLimitSettings.MAX_WINDOW) <= 0;
+            if (!ok) windowNode.error(windowNode.describe() + " must be from 1s to 1h");
+            return ok;
+        }) : Optional.of(d.window());
+        Optional<Integer> v4 = intIn(node.get("ipv4_prefix_length"), d.ipv4PrefixLength(), 1, 32);
+        Optional<Integer> v6 = intIn(node.get("ipv6_prefix_length"), d.ipv6PrefixLength(), 1, 64);
+        Optional<Integer> max = intIn(node.get("max_prefixes"), d.maxPrefixes(), 1, 10_000_000);
+        if (rate.isEmpty() || slip.isEmpty() || window.isEmpty() || v4.isEmpty() || v6.isEmpty() || max.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RateLimitSettings(rate.get(), slip.get(), window.get(), v4.get(), v6.get(), max.get()));
+    }
+
+    private static Optional<Integer> intIn(ConfigNode node, int defaultValue, int min, int max) {
+        if (!node.isPresent()) return Optional.of(defaultValue);
+        return node.asInt().filter(n -> {
+            if (n < min || n > max) node.error(n + " is out of range; it must be from " + min + " to " + max);
+            return n >= min && n <= max;
+        });
     }
 
     /** A list of host:port, or a single host:port string for convenience. */

@@ -33,6 +33,20 @@ public final class LoopbackClusterFiles {
      */
     public static List<DemoNode> write(Path dir, String clusterName, String zone, IntFunction<String> servicesYaml,
                                        IntFunction<String> memberKeys) throws IOException {
+        return write(dir, clusterName, zone, servicesYaml, memberKeys, null);
+    }
+
+    /** Where one node's DNS server listens, and more keys of its {@code dns:} section. */
+    public record DnsEndpoint(String host, int port, String moreKeys) {
+    }
+
+    /**
+     * As {@link #write(Path, String, String, IntFunction, IntFunction)}, with each node's DNS endpoint given
+     * ({@code dns.apply(id)}); null for 127.0.0.1 on a free port.
+     */
+    public static List<DemoNode> write(Path dir, String clusterName, String zone, IntFunction<String> servicesYaml,
+                                       IntFunction<String> memberKeys, IntFunction<DnsEndpoint> dns)
+            throws IOException {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         Path keyFile = dir.resolve("cluster.key");
@@ -42,7 +56,7 @@ public final class LoopbackClusterFiles {
         List<DemoNode> nodes = new ArrayList<>();
         for (int id = 1; id <= SIZE; id++) {
             int api = freePort();
-            int dns = freePort();
+            DnsEndpoint endpoint = dns == null ? new DnsEndpoint("127.0.0.1", freePort(), "") : dns.apply(id);
             Path config = dir.resolve("node" + id + ".yaml");
             Files.writeString(config, String.format("""
                     cluster:
@@ -57,13 +71,13 @@ public final class LoopbackClusterFiles {
                     api:
                       listen: 127.0.0.1:%d
                     dns:
-                      listen: [127.0.0.1:%d]
+                      listen: [%s:%d]
                       zone: %s
                       ttl: 1s
                     """, clusterName, id, clusterPorts[0], memberKeys.apply(1), clusterPorts[1], memberKeys.apply(2),
-                    clusterPorts[2], memberKeys.apply(3), id, api, dns, zone)
-                    + servicesYaml.apply(id));
-            nodes.add(new DemoNode(id, api, dns, config, dir.resolve("node" + id + ".log")));
+                    clusterPorts[2], memberKeys.apply(3), id, api, endpoint.host(), endpoint.port(), zone)
+                    + endpoint.moreKeys() + servicesYaml.apply(id));
+            nodes.add(new DemoNode(id, api, endpoint.port(), config, dir.resolve("node" + id + ".log")));
         }
         return nodes;
     }

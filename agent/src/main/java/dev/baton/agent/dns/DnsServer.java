@@ -25,11 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+
+import dev.baton.agent.dns.ratelimit.ResponseRateLimiter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,11 @@ import org.slf4j.LoggerFactory;
  *   buffers, on a blocking {@link DatagramChannel}; the common query is answered from cached bytes without
  *   allocating ({@link DnsAnswerer#answerInto}); responses are truncated to the client's limit with TC set.</li>
  *   <li>TCP (RFC 7766): 2-byte length framing, any number of queries per connection answered in order, an idle
- *   timeout, at most {@code maxTcpConnections} at once (the excess is closed at once).</li>
+ *   timeout, at most {@code maxTcpConnections} at once: when all are taken, the connection that has waited
+ *   longest for its client closes to make room, so idle or trickling clients (slow loris) cannot lock out a new
+ *   one (the cluster transport evicts stalled handshakes the same way).</li>
+ *   <li>Response rate limiting on UDP ({@link ResponseRateLimiter}): over the limit, a response is dropped or
+ *   "slips" out truncated and empty, so a real resolver retries over TCP.</li>
  *   <li>No packet can stop a receive loop: every failure is caught per message and counted.</li>
  * </ul>
  *
@@ -65,14 +70,16 @@ public final class DnsServer implements AutoCloseable {
     private final LongAdder truncated = new LongAdder();
     private final LongAdder tcpAccepted = new LongAdder();
     private final LongAdder tcpRejected = new LongAdder();
+    private final LongAdder tcpEvicted = new LongAdder();
     private final LongAdder internalErrors = new LongAdder();
 
     private final List<DatagramChannel> udpChannels = new ArrayList<>();
     private final List<ServerSocket> tcpSockets = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final Set<Socket> tcpConnections = ConcurrentHashMap.newKeySet();
-    private final Semaphore tcpSlots;
+    /** Open TCP connections; guarded by itself. */
+    private final Set<TcpConnection> tcpConnections = new java.util.HashSet<>();
+    private final ResponseRateLimiter rateLimiter;
     private final ExecutorService tcpExecutor;
     private volatile boolean started;
     private volatile boolean closed;
@@ -99,7 +106,7 @@ public final class DnsServer implements AutoCloseable {
         this.listen = List.copyOf(listen);
         this.answerer = Objects.requireNonNull(answerer, "answerer");
         this.options = Objects.requireNonNull(options, "options");
-        this.tcpSlots = new Semaphore(options.maxTcpConnections());
+        this.rateLimiter = new ResponseRateLimiter(options.rateLimit(), System::nanoTime);
         AtomicInteger connectionIds = new AtomicInteger();
         this.tcpExecutor = Executors.newCachedThreadPool(r -> daemon(r, "baton-dns-tcp-" + connectionIds.incrementAndGet()));
     }
@@ -141,7 +148,7 @@ public final class DnsServer implements AutoCloseable {
         Map<Integer, Long> byRcode = new TreeMap<>();
         responsesByRcode.forEach((rcode, n) -> byRcode.put(rcode, n.sum()));
         return new DnsStats(byRcode, malformed.sum(), truncated.sum(), tcpAccepted.sum(), tcpRejected.sum(),
-                internalErrors.sum());
+                tcpEvicted.sum(), rateLimiter.dropped(), rateLimiter.slipped(), internalErrors.sum());
     }
 
     /** Closes every socket and stops the threads, waiting a few seconds for them. Idempotent. */
@@ -153,7 +160,9 @@ public final class DnsServer implements AutoCloseable {
         }
         udpChannels.forEach(DnsServer::closeQuietly);
         tcpSockets.forEach(DnsServer::closeQuietly);
-        tcpConnections.forEach(DnsServer::closeQuietly);
+        synchronized (tcpConnections) {
+            tcpConnections.forEach(c -> closeQuietly(c.socket));
+        }
         tcpExecutor.shutdownNow();
         try {
             for (Thread t : threads) t.join(TimeUnit.SECONDS.toMillis(5));
@@ -224,6 +233,9 @@ public final class DnsServer implements AutoCloseable {
                 if (WireOutcome.malformed(outcome)) malformed.increment();
                 int length = WireOutcome.length(outcome);
                 if (length == 0) continue;
+                ResponseRateLimiter.Decision limit = rateLimiter.decide(((InetSocketAddress) client).getAddress());
+                if (limit == ResponseRateLimiter.Decision.DROP) continue;
+                if (limit == ResponseRateLimiter.Decision.SLIP) length = truncateToQuestion(out, length);
                 countResponse(WireOutcome.rcode(outcome));
                 if ((out[2] & 0x02) != 0) truncated.increment(); // TC
                 outBuffer.clear().limit(length);
@@ -250,23 +262,49 @@ public final class DnsServer implements AutoCloseable {
                 internalError("TCP accept", e);
                 continue;
             }
-            if (!tcpSlots.tryAcquire()) {
-                tcpRejected.increment();
-                closeQuietly(socket);
-                continue;
-            }
+            TcpConnection connection = new TcpConnection(socket);
+            admit(connection);
             try {
-                tcpExecutor.execute(() -> serveTcp(socket));
+                tcpExecutor.execute(() -> serveTcp(connection));
             } catch (RejectedExecutionException e) { // closing
-                tcpSlots.release();
+                tcpRejected.increment();
+                forget(connection);
                 closeQuietly(socket);
             }
         }
     }
 
-    private void serveTcp(Socket socket) {
+    /**
+     * Takes a slot for {@code connection}; when every slot is taken, first closes the open connection that has
+     * waited longest for its client (idle, or a query trickling in), never one busy answering.
+     */
+    private void admit(TcpConnection connection) {
+        TcpConnection victim = null;
+        synchronized (tcpConnections) {
+            if (tcpConnections.size() >= options.maxTcpConnections()) {
+                for (TcpConnection c : tcpConnections) {
+                    if (c.answering) continue;
+                    if (victim == null || c.waitingSinceNanos - victim.waitingSinceNanos < 0) victim = c;
+                }
+                if (victim != null) tcpConnections.remove(victim);
+            }
+            tcpConnections.add(connection);
+        }
+        if (victim != null) {
+            tcpEvicted.increment();
+            closeQuietly(victim.socket); // its thread sees the socket closed and ends
+        }
+    }
+
+    private void forget(TcpConnection connection) {
+        synchronized (tcpConnections) {
+            tcpConnections.remove(connection);
+        }
+    }
+
+    private void serveTcp(TcpConnection connection) {
         tcpAccepted.increment();
-        tcpConnections.add(socket);
+        Socket socket = connection.socket;
         try (socket) {
             if (closed) return;
             socket.setTcpNoDelay(true);
@@ -284,11 +322,16 @@ public final class DnsServer implements AutoCloseable {
                 int length = ((prefix[0] & 0xFF) << 8) | (prefix[1] & 0xFF);
                 byte[] message = new byte[length];
                 if (!readFully(socket, in, message, 0, length, deadline)) return;
+                connection.answering = true;
                 byte[] framed = answerTcp(message);
+                // Stamped before the write: whatever the client does after reading the answer comes later.
+                long answeredAt = System.nanoTime();
                 if (framed != null) {
                     out.write(framed);
                     out.flush();
                 }
+                connection.waitingSinceNanos = answeredAt;
+                connection.answering = false;
             }
         } catch (SocketTimeoutException e) {
             // idle, or a query trickling in too slowly: close (RFC 7766 §6.2.3)
@@ -297,8 +340,7 @@ public final class DnsServer implements AutoCloseable {
         } catch (RuntimeException | StackOverflowError e) {
             internalError("TCP connection", e);
         } finally {
-            tcpConnections.remove(socket);
-            tcpSlots.release();
+            forget(connection);
         }
     }
 
@@ -352,6 +394,42 @@ public final class DnsServer implements AutoCloseable {
         long n = internalErrors.sum();
         // Log the first and then every power of two, so a flood of bad input cannot flood the log.
         if (Long.bitCount(n) == 1) log.warn("DNS server: unexpected failure in {} (#{})", where, n, e);
+    }
+
+    /**
+     * Cuts the response in {@code out} down to its header and question, with TC set and no records: what a
+     * rate-limited response "slips" out as (BIND's RRL), too small to amplify, and a real resolver retries over
+     * TCP (RFC 7766 §5). Returns the new length.
+     */
+    static int truncateToQuestion(byte[] out, int length) {
+        int qdcount = ((out[4] & 0xFF) << 8) | (out[5] & 0xFF);
+        int end = 12;
+        if (qdcount == 1) {
+            int pos = 12;
+            // The question is the first name in the message, so it is never compressed (RFC 1035 §4.1.4).
+            while (pos < length && out[pos] != 0 && (out[pos] & 0xC0) == 0) pos += (out[pos] & 0xFF) + 1;
+            if (pos < length && out[pos] == 0 && pos + 5 <= length) end = pos + 5;
+        }
+        if (end == 12) {
+            out[4] = 0;
+            out[5] = 0;
+        }
+        out[2] |= 0x02; // TC
+        for (int i = 6; i < 12; i++) out[i] = 0; // no answer, authority or additional records
+        return end;
+    }
+
+    /** One open TCP connection and what it is doing, for eviction. */
+    private static final class TcpConnection {
+        final Socket socket;
+        /** When it began waiting for its client's next query: accepted, or its last response written. */
+        volatile long waitingSinceNanos = System.nanoTime();
+        /** True between a complete query and its response being written: not evicted then. */
+        volatile boolean answering;
+
+        TcpConnection(Socket socket) {
+            this.socket = socket;
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -1,5 +1,6 @@
 package dev.baton.agent.dns;
 
+import dev.baton.agent.dns.ratelimit.RateLimitSettings;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -9,20 +10,36 @@ import java.util.Objects;
  * @param udpThreadsPerSocket threads receiving on each UDP socket, each with its own 64 KiB buffer
  * @param tcpIdleTimeout      a TCP connection is closed when no query starts within this time, or when a query
  *                            takes longer than this to arrive completely (RFC 7766 §6.2.3 recommends seconds)
- * @param maxTcpConnections   connections served at once across all listen addresses; more are closed at once
+ * @param maxTcpConnections   connections served at once across all listen addresses; when all are taken, the
+ *                            connection that has waited longest for its client's next bytes is closed to make room
+ * @param rateLimit           response rate limiting on UDP ({@link RateLimitSettings#OFF} for none)
  */
-public record DnsServerOptions(int udpThreadsPerSocket, Duration tcpIdleTimeout, int maxTcpConnections) {
+public record DnsServerOptions(int udpThreadsPerSocket, Duration tcpIdleTimeout, int maxTcpConnections,
+                               RateLimitSettings rateLimit) {
 
     public static final int DEFAULT_UDP_THREADS_PER_SOCKET = 2;
     public static final Duration DEFAULT_TCP_IDLE_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_TCP_CONNECTIONS = 256;
     public static final DnsServerOptions DEFAULTS = new DnsServerOptions(
-            DEFAULT_UDP_THREADS_PER_SOCKET, DEFAULT_TCP_IDLE_TIMEOUT, DEFAULT_MAX_TCP_CONNECTIONS);
+            DEFAULT_UDP_THREADS_PER_SOCKET, DEFAULT_TCP_IDLE_TIMEOUT, DEFAULT_MAX_TCP_CONNECTIONS,
+            RateLimitSettings.DEFAULTS);
 
     public DnsServerOptions {
         if (udpThreadsPerSocket < 1) throw new IllegalArgumentException("udpThreadsPerSocket must be at least 1");
         Objects.requireNonNull(tcpIdleTimeout, "tcpIdleTimeout");
         if (tcpIdleTimeout.toMillis() < 1) throw new IllegalArgumentException("tcpIdleTimeout must be at least 1 ms");
         if (maxTcpConnections < 1) throw new IllegalArgumentException("maxTcpConnections must be at least 1");
+        Objects.requireNonNull(rateLimit, "rateLimit");
+    }
+
+    /** Options without response rate limiting (benchmarks and tests that send floods from one address). */
+    public DnsServerOptions(int udpThreadsPerSocket, Duration tcpIdleTimeout, int maxTcpConnections) {
+        this(udpThreadsPerSocket, tcpIdleTimeout, maxTcpConnections, RateLimitSettings.OFF);
+    }
+
+    /** The defaults with other rate limits. */
+    public static DnsServerOptions withRateLimit(RateLimitSettings rateLimit) {
+        return new DnsServerOptions(DEFAULT_UDP_THREADS_PER_SOCKET, DEFAULT_TCP_IDLE_TIMEOUT,
+                DEFAULT_MAX_TCP_CONNECTIONS, rateLimit);
     }
 }

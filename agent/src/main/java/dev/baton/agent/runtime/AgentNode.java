@@ -11,7 +11,10 @@ import dev.baton.agent.config.ServiceConfig;
 import dev.baton.agent.decision.Decision;
 import dev.baton.agent.decision.DecisionState;
 import dev.baton.agent.config.publish.PublisherConfig;
+import dev.baton.agent.dns.DnsAnswerer;
 import dev.baton.agent.dns.DnsServer;
+import dev.baton.agent.dns.DnsServerOptions;
+import dev.baton.agent.dns.DnsStats;
 import dev.baton.agent.publish.Intent;
 import dev.baton.agent.publish.PublishEngine;
 import dev.baton.agent.publish.Publisher;
@@ -120,8 +123,9 @@ public final class AgentNode implements AutoCloseable {
 
         List<InetSocketAddress> dnsListen = new ArrayList<>();
         for (HostPort hp : config.dns().listen()) dnsListen.add(new InetSocketAddress(hp.host(), hp.port()));
-        dns = new DnsServer(dnsListen, replica::table, service -> replica.isCurrent(service, currentWithinNanos),
-                config.dns().whenIsolated());
+        dns = new DnsServer(dnsListen, new DnsAnswerer(replica::table,
+                service -> replica.isCurrent(service, currentWithinNanos), config.dns().whenIsolated()),
+                DnsServerOptions.withRateLimit(config.dns().rateLimit()));
         dns.start();
 
         HostPort apiListen = config.api().listen();
@@ -264,11 +268,13 @@ public final class AgentNode implements AutoCloseable {
                 mineSince.put(instance.name(), observations.changedAt(key).map(Instant::toString).orElse(null));
             }
             svc.put("local_checks", mine);
+            svc.put("local_check_failures", failingChecks(service));
             svc.put("local_checks_changed_at", mineSince);
             svc.put("publishers", publisherStatus(publishersByScope.getOrDefault(service.name(), List.of())));
             services.add(svc);
         }
         out.put("services", services);
+        if (dns != null) out.put("dns", dnsStatus(dns.stats()));
         if (!config.leaderPublish().isEmpty()) {
             out.put("leader_publishers", publisherStatus(publishersByScope.getOrDefault(Intent.LEADER_SCOPE, List.of())));
         }
@@ -310,6 +316,32 @@ public final class AgentNode implements AutoCloseable {
         summary.put("local_checks", checks);
         summary.put("publishers", publishers);
         return summary;
+    }
+
+    /** Why this node's last check of each instance failed (an exec check's first output line, an HTTP status). */
+    private Map<String, String> failingChecks(ServiceConfig service) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (checks == null) return out;
+        for (InstanceConfig instance : service.instances()) {
+            checks.status(service.name(), instance.name()).flatMap(st -> st.lastResult())
+                    .filter(r -> !r.healthy()).ifPresent(r -> out.put(instance.name(), r.detail()));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> dnsStatus(DnsStats stats) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Long> byRcode = new LinkedHashMap<>();
+        stats.responsesByRcode().forEach((rcode, n) -> byRcode.put(org.xbill.DNS.Rcode.string(rcode), n));
+        m.put("responses", byRcode);
+        m.put("malformed", stats.malformed());
+        m.put("truncated", stats.truncated());
+        m.put("rate_limited_dropped", stats.rateLimitedDropped());
+        m.put("rate_limited_truncated", stats.rateLimitedTruncated());
+        m.put("tcp_accepted", stats.tcpConnectionsAccepted());
+        m.put("tcp_evicted", stats.tcpConnectionsEvicted());
+        m.put("internal_errors", stats.internalErrors());
+        return m;
     }
 
     private static List<Map<String, Object>> publisherStatus(List<PublisherStatus> statuses) {

@@ -1,6 +1,8 @@
 package dev.baton.agent.runtime;
 
 import dev.baton.agent.config.BatonConfig;
+import dev.baton.agent.config.DnsConfig;
+import dev.baton.agent.config.NameServerConfig;
 import dev.baton.agent.config.InstanceAddress;
 import dev.baton.agent.config.InstanceConfig;
 import dev.baton.agent.config.ServiceConfig;
@@ -11,7 +13,10 @@ import dev.baton.agent.dns.ZoneSettings;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
+import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,10 +27,24 @@ final class AnswerTables {
 
     AnswerTables(BatonConfig config) {
         this.config = config;
+        this.zone = zoneSettings(config.dns());
+    }
+
+    /** The zone's fixed part: its NS set (the first is the SOA MNAME), their in-zone addresses, the SOA RNAME. */
+    static ZoneSettings zoneSettings(DnsConfig dns) {
         try {
-            this.zone = ZoneSettings.defaults(Name.fromString(config.dns().zone()), config.dns().ttl());
+            List<Name> names = new ArrayList<>();
+            Map<Name, List<InetAddress>> addresses = new LinkedHashMap<>();
+            for (NameServerConfig ns : dns.nameservers()) {
+                Name name = Name.fromString(ns.name());
+                if (!names.contains(name)) names.add(name);
+                ns.address().ifPresent(a -> addresses.computeIfAbsent(name, n -> new ArrayList<>()).add(a));
+            }
+            ZoneSettings defaults = ZoneSettings.defaults(Name.fromString(dns.zone()), dns.ttl());
+            return new ZoneSettings(defaults.origin(), defaults.ttl(), names.get(0), Name.fromString(dns.hostmaster()),
+                    defaults.refresh(), defaults.retry(), defaults.expire(), defaults.minimum(), names, addresses);
         } catch (TextParseException e) {
-            throw new IllegalArgumentException("dns.zone: " + e.getMessage(), e);
+            throw new IllegalArgumentException("dns: " + e.getMessage(), e);
         }
     }
 

@@ -50,6 +50,31 @@ class ExecProbeTest {
     }
 
     @Test
+    void theScriptSeesNoSecretOfTheAgentsEnvironment() {
+        java.util.Map<String, String> agent = java.util.Map.of("BATON_CLUSTER_KEY", "00112233", "DIGITALOCEAN_TOKEN",
+                "dop_v1_secret", "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "LANG", "C.UTF-8");
+        ProbeResult result = new ExecProbe(exec(5000, "sh", "-c",
+                "echo \"key=${BATON_CLUSTER_KEY:-none} token=${DIGITALOCEAN_TOKEN:-none} lang=$LANG\"; exit 2"),
+                executor, agent).run().orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(result.detail()).isEqualTo("exit 2: key=none token=none lang=C.UTF-8");
+    }
+
+    @Test
+    void theFirstLineOfItsOutputIsTheReasonBoundedAndEscaped() {
+        assertThat(probe(exec(5000, "sh", "-c", "echo; echo 'disk /var is 97% full'; echo more; exit 1")).detail())
+                .isEqualTo("exit 1: disk /var is 97% full");
+        assertThat(probe(exec(5000, "sh", "-c", "echo 'no replica' >&2; exit 3")).detail())
+                .as("standard error counts too").isEqualTo("exit 3: no replica");
+        assertThat(probe(exec(5000, "sh", "-c", "printf 'red \\033[31m\\ttab\\n'; exit 1")).detail())
+                .isEqualTo("exit 1: red \\x1b[31m\\ttab");
+        String longLine = probe(exec(5000, "sh", "-c", "head -c 5000 /dev/zero | tr '\\0' x; exit 1")).detail();
+        assertThat(longLine).startsWith("exit 1: xxx").hasSizeLessThanOrEqualTo("exit 1: ".length() + 201);
+        assertThat(probe(exec(5000, "sh", "-c", "yes | head -c 2000000")).healthy())
+                .as("a chatty healthy check never blocks on a full pipe").isTrue();
+        assertThat(probe(exec(5000, "sh", "-c", "echo fine")).detail()).isEqualTo("exit 0");
+    }
+
+    @Test
     void timeoutKillsTheProcess() {
         String marker = "5.0" + System.nanoTime() % 1000; // unique argument to find our sleep among processes
         ProbeResult result = probe(exec(200, "sleep", marker));

@@ -70,6 +70,34 @@ class BatonCliTest {
     }
 
     @Test
+    void validateWarnsWhenTheClusterKeyFileIsReadableByGroupOrOthers() throws Exception {
+        ConfigFixture fixture = new ConfigFixture(dir);
+        Path config = fixture.write(ConfigFixture.EXAMPLE);
+        Path key = dir.resolve("cluster.key");
+        for (String mode : new String[] {"rw-r-----", "rw----r--"}) {
+            java.nio.file.Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+            Run run = run("validate", "--config", config.toString());
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.err().lines()).singleElement().asString()
+                    .startsWith("warning: cluster.key_file: file " + key + " is readable by "
+                            + (mode.endsWith("r--") ? "others" : "its group"))
+                    .endsWith("chmod 600 " + key);
+            assertThat(run.err()).doesNotContain(ConfigFixture.KEY_HEX);
+        }
+    }
+
+    @Test
+    void validateWarnsWhenADefaultNameServerHasNoAddress() throws Exception {
+        Path config = new ConfigFixture(dir).write(ConfigFixture.example("address: 127.0.0.1:7403",
+                "address: node3.example.test:7403"));
+        Run run = run("validate", "--config", config.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err().lines()).singleElement().asString()
+                .startsWith("warning: dns.nameservers: absent")
+                .contains("ns3.ha.example.test. has no address", "node3.example.test");
+    }
+
+    @Test
     void validateUsesTheInjectedEnvironmentForTheKey() throws Exception {
         Path config = new ConfigFixture(dir).write(ConfigFixture.example("key_file: cluster.key", "key_file: absent.key"));
         assertThat(run("validate", "--config", config.toString()).exitCode()).isEqualTo(2);

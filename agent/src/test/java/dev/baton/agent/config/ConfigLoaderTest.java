@@ -32,7 +32,11 @@ class ConfigLoaderTest extends ConfigTestSupport {
         assertThat(config.api().listen()).isEqualTo(new HostPort("127.0.0.1", 7481));
         assertThat(config.dns()).isEqualTo(new DnsConfig(
                 java.util.List.of(new HostPort("127.0.0.1", 5301)), "ha.example.test.", Duration.ofSeconds(1),
-                WhenIsolated.SERVFAIL));
+                WhenIsolated.SERVFAIL, java.util.List.of(
+                        new NameServerConfig("ns1.ha.example.test.", Optional.of(java.net.InetAddress.getByName("127.0.0.1"))),
+                        new NameServerConfig("ns2.ha.example.test.", Optional.of(java.net.InetAddress.getByName("127.0.0.1"))),
+                        new NameServerConfig("ns3.ha.example.test.", Optional.of(java.net.InetAddress.getByName("127.0.0.1")))),
+                "hostmaster.ha.example.test.", dev.baton.agent.dns.ratelimit.RateLimitSettings.DEFAULTS));
 
         ServiceConfig db = config.service("db").orElseThrow();
         assertThat(config.qualifiedName(db)).isEqualTo("db.ha.example.test.");

@@ -67,6 +67,7 @@ class DnsAndApiRulesTest extends ConfigTestSupport {
     @Test
     void dnsKeysAreChecked() {
         assertThat(errors(example("ttl: 1s", "ttl: 1s\n  tll: 2s")))
-                .containsExactly("dns.tll: unknown key; allowed: listen, zone, ttl, when_isolated");
+                .containsExactly("dns.tll: unknown key; allowed: listen, zone, ttl, when_isolated, nameservers, hostmaster,"
+                        + " rate_limit");
     }
 }

@@ -126,25 +126,33 @@ class DnsServerTest {
     }
 
     @Test
-    void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
-        InetSocketAddress address = start(new DnsServerOptions(2, Duration.ofSeconds(30), 2));
-        Socket first = connect(address);
-        Socket second = connect(address);
-        assertThat(exchange(first, TestClient.query("db.svc.example.com.", Type.A))).isNotNull();
-        assertThat(exchange(second, TestClient.query("db.svc.example.com.", Type.A))).isNotNull();
+    void slowLorisClientsHoldingEverySlotDoNotLockOutANewClient() throws Exception {
+        InetSocketAddress address = start(new DnsServerOptions(2, Duration.ofSeconds(30), 3));
+        // Three slow-loris connections take every slot: one idle, two trickling a query that never completes.
+        Socket idle = connect(address);
+        assertThat(exchange(idle, TestClient.query("db.svc.example.com.", Type.A))).isNotNull();
+        Socket trickling = connect(address);
+        trickling.getOutputStream().write(new byte[] {0, 40, 1});
+        Socket trickling2 = connect(address);
+        trickling2.getOutputStream().write(new byte[] {0, 40});
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(server.stats().tcpConnectionsAccepted()).isEqualTo(3));
 
-        Socket third = connect(address);
-        assertThat(TestClient.closedByPeer(third)).isTrue();
-        assertThat(server.stats().tcpConnectionsRejected()).isEqualTo(1);
-
-        first.close();
-        // Once the first slot is free again, a new connection is served.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            Socket again = connect(address);
-            assertThat(exchange(again, TestClient.query("db.svc.example.com.", Type.A))).isNotNull();
-        });
-        assertThat(exchange(second, TestClient.query("v6.svc.example.com.", Type.AAAA)).getRcode())
+        // A real client is served at once: the connection that waited longest for its client makes room.
+        Socket client = connect(address);
+        assertThat(exchange(client, TestClient.query("db.svc.example.com.", Type.A)).getRcode())
                 .isEqualTo(Rcode.NOERROR);
+        assertThat(TestClient.closedByPeer(idle)).isTrue();
+        assertThat(server.stats().tcpConnectionsEvicted()).isEqualTo(1);
+
+        // Again, and the newest slow-loris connection is still there while the older one went.
+        Socket client2 = connect(address);
+        assertThat(exchange(client2, TestClient.query("v6.svc.example.com.", Type.AAAA)).getRcode())
+                .isEqualTo(Rcode.NOERROR);
+        assertThat(TestClient.closedByPeer(trickling)).isTrue();
+        assertThat(server.stats().tcpConnectionsEvicted()).isEqualTo(2);
+        assertThat(exchange(client, TestClient.query("db.svc.example.com.", Type.A)).getRcode())
+                .as("the served client keeps its connection").isEqualTo(Rcode.NOERROR);
     }
 
     @Test

@@ -56,9 +56,16 @@ public final class AgentCluster implements AutoCloseable {
     /** As {@link #write(Path, ServicesYaml)}, with more keys in each member's entry (e.g. {@code droplet_id}). */
     public static AgentCluster write(Path dir, ServicesYaml services, java.util.function.IntFunction<String> memberKeys)
             throws IOException {
+        return write(dir, services, memberKeys, null);
+    }
+
+    /** As {@link #write(Path, ServicesYaml, java.util.function.IntFunction)}, each node's DNS endpoint given. */
+    public static AgentCluster write(Path dir, ServicesYaml services, java.util.function.IntFunction<String> memberKeys,
+                                     java.util.function.IntFunction<LoopbackClusterFiles.DnsEndpoint> dns)
+            throws IOException {
         AgentCluster cluster = new AgentCluster(dir, LoopbackClusterFiles.freePort());
         cluster.nodes.addAll(LoopbackClusterFiles.write(dir, "e2e", ZONE,
-                id -> services.write(id, cluster.backendPort, dir), memberKeys));
+                id -> services.write(id, cluster.backendPort, dir), memberKeys, dns));
         return cluster;
     }
 

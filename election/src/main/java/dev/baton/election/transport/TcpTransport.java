@@ -53,6 +53,8 @@ public final class TcpTransport implements Transport {
     private final byte[] clusterKey;
     private final Map<Integer, PeerLink> links;
     private final StatsCounters stats = new StatsCounters();
+    /** Handshake failures come from whoever can reach the port (scanners): one warning per address per period. */
+    private final WarningThrottle handshakeWarnings = new WarningThrottle();
     private final SecureRandom nonces = new SecureRandom();
     /** Accepted sockets still in their handshake, oldest first. */
     private final ConcurrentLinkedDeque<Socket> pendingHandshakes = new ConcurrentLinkedDeque<>();
@@ -368,8 +370,7 @@ public final class TcpTransport implements Transport {
         try {
             deadline = new HandshakeDeadline(timer, config.handshakeTimeout(), () -> {
                 stats.drop(DropReason.HANDSHAKE_TIMEOUT);
-                LOG.log(System.Logger.Level.WARNING, "member {0}: handshake with {1} timed out", selfId,
-                        socket.getRemoteSocketAddress());
+                warnHandshake(socket, "timed out");
                 closeQuietly(socket);
             });
         } catch (RejectedExecutionException e) {
@@ -390,8 +391,7 @@ public final class TcpTransport implements Transport {
         } catch (FrameRejectedException e) {
             if (deadline.finish()) {
                 stats.drop(e.reason());
-                LOG.log(System.Logger.Level.WARNING, "member {0}: handshake with {1} rejected: {2}", selfId,
-                        socket.getRemoteSocketAddress(), e.getMessage());
+                warnHandshake(socket, "rejected: " + e.getMessage());
             }
         } catch (IOException e) {
             deadline.finish();
@@ -400,6 +400,15 @@ public final class TcpTransport implements Transport {
         }
         untrackAndClose(socket);
         return null;
+    }
+
+    /** Logs a failed handshake, at most once per peer address per period (every failure is still counted). */
+    private void warnHandshake(Socket socket, String what) {
+        java.net.InetAddress address = socket.getInetAddress();
+        String source = address == null ? "unknown" : address.getHostAddress();
+        handshakeWarnings.admit(source, System.nanoTime()).ifPresent(held ->
+                LOG.log(System.Logger.Level.WARNING, "member {0}: handshake with {1} {2}{3}", selfId,
+                        socket.getRemoteSocketAddress(), what, handshakeWarnings.suffix(held)));
     }
 
     private boolean adopt(PeerLink link, Connection connection) {

@@ -158,6 +158,45 @@ class TcpTransportHostileInputTest {
     }
 
     @Test
+    void aFloodOfBadHandshakesFromOneAddressLogsOneWarningLine() throws Exception {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(TcpTransport.class.getName());
+        java.util.List<String> warnings = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(capture);
+        try {
+            byte[] otherKey = utf8("some-other-key-of-enough-bytes");
+            int attempts = 50;
+            long before = node.stats().dropped(DropReason.BAD_MAC);
+            for (int i = 0; i < attempts; i++) {
+                try (RawPeer peer = RawPeer.connect(port)) {
+                    peer.write(hello(codec(LoopbackMesh.CLUSTER, otherKey), 2));
+                    assertThat(peer.closedByRemote()).isTrue();
+                }
+            }
+            await().atMost(PATIENCE).until(() -> node.stats().dropped(DropReason.BAD_MAC) - before == attempts);
+            assertThat(warnings.stream().filter(w -> w.contains("handshake with")).toList())
+                    .as("every failure counted, one line logged").hasSize(1);
+        } finally {
+            jul.removeHandler(capture);
+        }
+    }
+
+    @Test
     void helloForAnotherClusterName() throws Exception {
         expectDropped(DropReason.BAD_MAC, peer -> peer.write(hello(codec("other-cluster", LoopbackMesh.KEY), 2)));
     }

@@ -1,5 +1,7 @@
 package dev.baton.agent.publish.hook;
 
+import dev.baton.agent.process.CleanEnvironment;
+import dev.baton.agent.process.MessageText;
 import dev.baton.agent.config.publish.ExecHookConfig;
 import dev.baton.agent.publish.Intent;
 import dev.baton.agent.publish.Outcome;
@@ -97,7 +99,7 @@ public final class ExecHookPublisher implements Publisher {
         memory.forget();
         HookValues values = HookValues.of(intent);
         List<String> argv = CommandTemplate.substitute(config.command(), values);
-        Map<String, String> env = CleanEnvironment.of(agentEnvironment, values);
+        Map<String, String> env = CleanEnvironment.of(agentEnvironment, values.environment());
         gate.beforeWrite(WriteGate.START_ONLY); // a hook outlasts any lease: started under it, fenced by its receiver
         HookProcess.Result result;
         try {

@@ -1,5 +1,6 @@
 package dev.baton.agent.publish.hook;
 
+import dev.baton.agent.process.FirstLineCapture;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.baton.agent.publish.hook;
 
+import dev.baton.agent.process.MessageText;
 import dev.baton.agent.config.Secret;
 import dev.baton.agent.config.publish.WebhookConfig;
 import dev.baton.agent.publish.Intent;

@@ -1,5 +1,7 @@
 package dev.baton.agent.publish.hook;
 
+import dev.baton.agent.process.CleanEnvironment;
+import dev.baton.agent.process.MessageText;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -82,10 +84,10 @@ class CommandTemplateTest {
     void cleanEnvironmentKeepsOnlyHarmlessAgentVariables() {
         java.util.Map<String, String> agent = java.util.Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8",
                 "DIGITALOCEAN_TOKEN", "dop_v1_secret", "BATON_CLUSTER_KEY", "k", "BATON_TOKEN", "t", "JAVA_TOOL_OPTIONS", "x");
-        java.util.Map<String, String> env = CleanEnvironment.of(agent, HookValues.of(TestIntents.moved()));
+        java.util.Map<String, String> env = CleanEnvironment.of(agent, HookValues.of(TestIntents.moved()).environment());
         assertThat(env).containsEntry("PATH", "/usr/bin:/bin").containsEntry("LANG", "C.UTF-8")
                 .doesNotContainKeys("DIGITALOCEAN_TOKEN", "BATON_CLUSTER_KEY", "BATON_TOKEN", "JAVA_TOOL_OPTIONS", "HOME");
-        assertThat(CleanEnvironment.of(java.util.Map.of(), HookValues.of(TestIntents.moved())))
+        assertThat(CleanEnvironment.of(java.util.Map.of(), HookValues.of(TestIntents.moved()).environment()))
                 .containsEntry("PATH", CleanEnvironment.DEFAULT_PATH);
     }
 

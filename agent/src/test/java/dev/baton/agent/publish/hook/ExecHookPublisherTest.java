@@ -1,5 +1,6 @@
 package dev.baton.agent.publish.hook;
 
+import dev.baton.agent.process.CleanEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

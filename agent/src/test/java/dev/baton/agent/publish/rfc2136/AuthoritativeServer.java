@@ -77,6 +77,7 @@ public abstract class AuthoritativeServer implements AutoCloseable {
     private final Key deniedKey;
     private final List<String> updatableRecords;
     private final Path dir;
+    private String moreRecords = "";
     private int port;
     private Process process;
 
@@ -122,6 +123,16 @@ public abstract class AuthoritativeServer implements AutoCloseable {
      * port, later starts reuse it. Blocks up to 20 s; throws {@link AssertionError} with the server's log when
      * it does not come up.
      */
+    /**
+     * Adds zone-file lines (relative to the zone's origin, e.g. a delegation with its glue) to the zone the server
+     * loads at its first start. Call before {@link #start()}.
+     */
+    public synchronized AuthoritativeServer withRecords(String zoneFileLines) {
+        if (port != 0) throw new IllegalStateException("records are added before the first start");
+        this.moreRecords = zoneFileLines.endsWith("\n") ? zoneFileLines : zoneFileLines + "\n";
+        return this;
+    }
+
     /** {@code server} started, or closed (and the failure thrown) when it cannot start. */
     static <S extends AuthoritativeServer> S started(S server) {
         try {
@@ -318,7 +329,8 @@ public abstract class AuthoritativeServer implements AutoCloseable {
         return "$ORIGIN " + zone + "\n$TTL 60\n"
                 + "@ IN SOA ns1 hostmaster 1 3600 600 86400 60\n"
                 + "@ IN NS ns1\n"
-                + "ns1 IN A 127.0.0.1\n";
+                + "ns1 IN A 127.0.0.1\n"
+                + moreRecords;
     }
 
     /** A port free for both TCP and UDP on 127.0.0.1 right now. */

@@ -33,6 +33,16 @@ public final class KnotServer extends AuthoritativeServer {
         return started(new KnotServer(zone, key, List.of(updatableRecords)));
     }
 
+    /**
+     * Starts {@code knotd} as the primary of {@code zone} holding {@code zoneFileLines} too (e.g. a child zone's
+     * delegation and glue), as the parent zone of a resolver test. Blocks until it answers (at most 20 s).
+     */
+    public static KnotServer startWithRecords(String zone, String zoneFileLines) {
+        KnotServer server = new KnotServer(zone, Key.random("baton-test.", "hmac-sha256"), List.of());
+        server.withRecords(zoneFileLines);
+        return started(server);
+    }
+
     @Override
     public String software() {
         return "Knot DNS";

@@ -1,17 +1,17 @@
-package dev.baton.agent.publish.hook;
+package dev.baton.agent.process;
 
 /**
  * Makes text from outside (a hook's output, a receiver's answer) safe for one status line: control characters
  * escaped ({@code \n}, {@code \t}, {@code \x1b}), so output cannot forge log lines or terminal sequences, and the
  * length bounded.
  */
-final class MessageText {
-    static final int MAX_CHARS = 200;
+public final class MessageText {
+    public static final int MAX_CHARS = 200;
 
     private MessageText() {
     }
 
-    static String escapeAndBound(String text) {
+    public static String escapeAndBound(String text) {
         StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_CHARS) + 8);
         for (int i = 0; i < text.length(); i++) {
             if (out.length() >= MAX_CHARS) {

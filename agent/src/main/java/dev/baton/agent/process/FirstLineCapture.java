@@ -1,4 +1,4 @@
-package dev.baton.agent.publish.hook;
+package dev.baton.agent.process;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,20 +9,20 @@ import java.nio.charset.StandardCharsets;
  * Drains one of a child's pipes to its end, so the child never blocks on a full pipe, and keeps only its first
  * non-blank line (at most {@link #MAX_BYTES} bytes of it) for an error message; the rest is discarded.
  */
-final class FirstLineCapture implements Runnable {
-    static final int MAX_BYTES = 1024;
+public final class FirstLineCapture implements Runnable {
+    public static final int MAX_BYTES = 1024;
 
     private final InputStream in;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private boolean capturing = true;
     private Thread thread;
 
-    FirstLineCapture(InputStream in) {
+    public FirstLineCapture(InputStream in) {
         this.in = in;
     }
 
     /** Starts a daemon thread that drains the stream; it ends at end of stream (when every writer closed it). */
-    static FirstLineCapture start(InputStream in, String threadName) {
+    public static FirstLineCapture start(InputStream in, String threadName) {
         FirstLineCapture capture = new FirstLineCapture(in);
         Thread thread = new Thread(capture, threadName);
         thread.setDaemon(true);
@@ -32,7 +32,7 @@ final class FirstLineCapture implements Runnable {
     }
 
     /** Waits up to {@code millis} for the end of the stream (a background child may hold it open longer). */
-    void awaitEnd(long millis) throws InterruptedException {
+    public void awaitEnd(long millis) throws InterruptedException {
         if (thread != null) thread.join(Math.max(1, millis));
     }
 
@@ -68,7 +68,7 @@ final class FirstLineCapture implements Runnable {
     }
 
     /** The first non-blank line so far, stripped; empty when there was none. Raw: escape before showing it. */
-    synchronized String firstLine() {
+    public synchronized String firstLine() {
         return line.toString(StandardCharsets.UTF_8).strip();
     }
 }
