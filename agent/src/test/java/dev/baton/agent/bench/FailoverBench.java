@@ -4,13 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.agent.demo.DnsProbe;
 import dev.baton.agent.e2e.AgentCluster;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -55,7 +50,7 @@ public final class FailoverBench {
             "DNS, last node (total)"};
 
     private final AgentCluster cluster;
-    private final long[] logOffsets = new long[AgentCluster.SIZE + 1];
+    private final NodeLogTail logs;
     /** Per node: nanoTime of the first answer b since the current trial's kill, 0 while none. */
     private final AtomicLongArray firstBackup = new AtomicLongArray(AgentCluster.SIZE + 1);
     private volatile long trialStartNanos = Long.MAX_VALUE;
@@ -63,6 +58,7 @@ public final class FailoverBench {
 
     private FailoverBench(AgentCluster cluster) {
         this.cluster = cluster;
+        this.logs = new NodeLogTail(cluster);
     }
 
     public static void main(String[] args) throws Exception {
@@ -113,7 +109,7 @@ public final class FailoverBench {
                     failed += trials - trial + 1;
                     break;
                 }
-                readNewLogLines(); // skip what was logged before this trial
+                logs.readNewLines(); // skip what was logged before this trial
                 Thread.sleep(ThreadLocalRandom.current().nextLong(200));
                 long[] r = trial();
                 if (r == null) {
@@ -146,14 +142,14 @@ public final class FailoverBench {
         trialStartNanos = Long.MAX_VALUE;
         if (!swapped) return null;
         Thread.sleep(300); // the followers' log lines may trail their DNS swap by a little
-        Map<Integer, List<String>> logs = readNewLogLines();
+        Map<Integer, List<String>> lines = logs.readNewLines();
         long detection = Long.MAX_VALUE;
         long decision = -1;
         int leader = 0;
         long[] applied = new long[AgentCluster.SIZE + 1];
-        for (Map.Entry<Integer, List<String>> e : logs.entrySet()) {
+        for (Map.Entry<Integer, List<String>> e : lines.entrySet()) {
             for (String line : e.getValue()) {
-                OptionalLong at = timestamp(line);
+                OptionalLong at = NodeLogTail.timestamp(line);
                 if (at.isEmpty() || at.getAsLong() < killWall) continue;
                 long ms = at.getAsLong() - killWall;
                 if (DOWN.matcher(line).find()) detection = Math.min(detection, ms);
@@ -208,49 +204,6 @@ public final class FailoverBench {
         }, "bench-dns-poll-" + id);
         t.setDaemon(true);
         return t;
-    }
-
-    /** The lines each node logged since the last call (complete lines only), keyed by node id. */
-    private Map<Integer, List<String>> readNewLogLines() throws IOException {
-        Map<Integer, List<String>> out = new LinkedHashMap<>();
-        for (int id = 1; id <= AgentCluster.SIZE; id++) {
-            Path log = cluster.node(id).logFile();
-            List<String> lines = new ArrayList<>();
-            if (Files.exists(log)) {
-                try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-                    long length = f.length();
-                    if (length > logOffsets[id]) {
-                        byte[] bytes = new byte[(int) (length - logOffsets[id])];
-                        f.seek(logOffsets[id]);
-                        f.readFully(bytes);
-                        int lastNewline = lastIndexOf(bytes, (byte) '\n');
-                        if (lastNewline >= 0) {
-                            String text = new String(bytes, 0, lastNewline + 1, StandardCharsets.UTF_8);
-                            lines.addAll(text.lines().toList());
-                            logOffsets[id] += lastNewline + 1;
-                        }
-                    }
-                }
-            }
-            out.put(id, lines);
-        }
-        return out;
-    }
-
-    private static int lastIndexOf(byte[] bytes, byte b) {
-        for (int i = bytes.length - 1; i >= 0; i--) if (bytes[i] == b) return i;
-        return -1;
-    }
-
-    /** The epoch milliseconds of a logback line ({@code 2026-11-29T16:30:23.833Z INFO ...}). */
-    static OptionalLong timestamp(String line) {
-        int space = line.indexOf(' ');
-        if (space <= 0) return OptionalLong.empty();
-        try {
-            return OptionalLong.of(OffsetDateTime.parse(line.substring(0, space)).toInstant().toEpochMilli());
-        } catch (DateTimeParseException e) {
-            return OptionalLong.empty();
-        }
     }
 
     private static String describe(long[] r) {
