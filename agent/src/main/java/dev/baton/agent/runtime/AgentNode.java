@@ -66,6 +66,7 @@ public final class AgentNode implements AutoCloseable {
     private final AtomicBoolean reportDue = new AtomicBoolean(true);
     private final long startedMillis = millis();
     private final LeaderlessWarning leaderless;
+    private PauseWatch pauses;
     private ElectionNode node;
     private DnsServer dns;
     private StatusServer api;
@@ -142,6 +143,7 @@ public final class AgentNode implements AutoCloseable {
             }
         }
         loop.scheduleWithFixedDelay(this::step, LOOP_MILLIS, LOOP_MILLIS, TimeUnit.MILLISECONDS);
+        pauses = new PauseWatch(config.cluster().timings().followerTimeoutMillis());
         int services = config.services().size();
         LOG.info("node {} of cluster {} started: cluster port {}, DNS {}, API {}, {} service{}", self,
                 config.cluster().name(), config.cluster().self().address(), dns.boundAddresses(), api.address(),
@@ -379,6 +381,7 @@ public final class AgentNode implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+        if (pauses != null) pauses.close();
         // Before the election stops: a node-local VIP is released while this node still knows it holds it.
         if (publishing != null) publishing.close();
         if (checks != null) checks.close();
