@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -146,6 +147,19 @@ public final class CheckRunner implements AutoCloseable {
         return Optional.ofNullable(checks.get(new InstanceKey(service, instance))).map(ScheduledCheck::status);
     }
 
+    /**
+     * Runs the instance's check now, out of its schedule (expedited confirmation: a peer saw it change state). The
+     * run counts like any other for the rise/fall thresholds and reports a change to the listener the same way;
+     * the schedule is not shifted. Returns at once; the run is started on the runner's own threads.
+     *
+     * @return whether a run was started: false when the instance is not checked here, the runner is closed, or a
+     * run of it is already in progress (whose result comes sooner anyway)
+     */
+    public boolean expedite(String service, String instance) {
+        ScheduledCheck check = checks.get(new InstanceKey(service, instance));
+        return check != null && !closed && check.expedite();
+    }
+
     /** Runs skipped so far, over all current instances, because the previous run was still in progress. */
     public long skippedRuns() {
         return checks.values().stream().mapToLong(c -> c.skipped.get()).sum();
@@ -202,6 +216,7 @@ public final class CheckRunner implements AutoCloseable {
         final long jitterNanos;
         final AtomicBoolean inFlight = new AtomicBoolean();
         final AtomicLong skipped = new AtomicLong();
+        final AtomicLong expedited = new AtomicLong();
         private final HealthTracker tracker;
         private ProbeResult lastResult; // guarded by this
         private long runs; // guarded by this
@@ -252,10 +267,24 @@ public final class CheckRunner implements AutoCloseable {
                 launch(); // it only queues I/O: a hand-off to a worker would cost more than the call
                 return;
             }
+            hand(workers);
+        }
+
+        boolean expedite() {
+            if (cancelled || !inFlight.compareAndSet(false, true)) return false;
+            expedited.incrementAndGet();
+            // Never on the caller's thread (the election's callback thread): the timer starts quick probes.
+            return hand(probe.startsQuickly() ? timer : workers);
+        }
+
+        /** Starts the run on {@code executor}; the in-flight flag is already taken and is released on refusal. */
+        private boolean hand(Executor executor) {
             try {
-                workers.execute(this::launch);
+                executor.execute(this::launch);
+                return true;
             } catch (RejectedExecutionException e) {
                 inFlight.set(false);
+                return false;
             }
         }
 
@@ -299,7 +328,7 @@ public final class CheckRunner implements AutoCloseable {
 
         synchronized InstanceStatus status() {
             return new InstanceStatus(tracker.state(), Optional.ofNullable(lastResult), tracker.consecutivePasses(),
-                    tracker.consecutiveFailures(), runs, skipped.get());
+                    tracker.consecutiveFailures(), runs, skipped.get(), expedited.get());
         }
 
         void cancel() {

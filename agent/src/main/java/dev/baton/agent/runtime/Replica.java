@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -45,6 +46,7 @@ final class Replica implements ElectionListener {
      * entry replaced at the same index before it committed is decoded again by its own onAppend.
      */
     private final java.util.NavigableMap<Long, List<Decision>> decoded = new java.util.TreeMap<>();
+    private volatile Consumer<ChangeNotice> notices = n -> { };
     private long appliedSinceCompaction;
 
     Replica(int self, AnswerTables tables, ViewBook views, LongSupplier monotonicMillis) {
@@ -62,6 +64,11 @@ final class Replica implements ElectionListener {
     /** Called after every applied entry, restored snapshot and leadership change (the publishers' cue). */
     void onChange(Runnable changed) {
         this.changed = changed;
+    }
+
+    /** Called with every change notice a peer sends (on the election's callback thread: must return quickly). */
+    void onNotice(Consumer<ChangeNotice> notices) {
+        this.notices = notices;
     }
 
     DecisionState.View view() {
@@ -157,6 +164,10 @@ final class Replica implements ElectionListener {
 
     @Override
     public void onMessage(int fromId, byte[] data) {
+        if (ChangeNotice.isNotice(data)) {
+            fileNotice(fromId, data);
+            return;
+        }
         ObservationReport report;
         try {
             report = ObservationReport.decode(data);
@@ -169,6 +180,16 @@ final class Replica implements ElectionListener {
             return;
         }
         views.file(report, monotonicMillis.getAsLong());
+    }
+
+    private void fileNotice(int fromId, byte[] data) {
+        try {
+            ChangeNotice notice = ChangeNotice.decode(data);
+            if (notice.node() == fromId) notices.accept(notice);
+            else LOG.warn("dropped a change notice from node {} that claims to be from node {}", fromId, notice.node());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("dropped a bad change notice from node {}: {}", fromId, e.getMessage());
+        }
     }
 
     @Override

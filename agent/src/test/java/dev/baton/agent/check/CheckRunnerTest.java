@@ -126,6 +126,39 @@ class CheckRunnerTest {
     }
 
     @Test
+    void anExpeditedRunHappensAtOnceOutOfScheduleAndCountsForTheThresholds() {
+        runner.add("web", "a", new CheckSpec.Http(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/health"),
+                200, 299, Optional.of("hello"), false, TestSpecs.timing(3_600_000, 1000, 1, 1, 0)));
+        assertThat(runner.status("web", "a").orElseThrow().runs()).as("the first scheduled run is far off").isZero();
+
+        assertThat(runner.expedite("web", "a")).isTrue();
+        await().atMost(PATIENCE).until(() -> changes.size() == 1);
+        assertThat(changes.get(0).state()).as("rise 1: the expedited pass alone makes it up").isEqualTo(UP);
+        InstanceStatus s = changes.get(0).statusAtChange().orElseThrow();
+        assertThat(s.runs()).isEqualTo(1);
+        assertThat(s.expeditedRuns()).isEqualTo(1);
+        assertThat(hits.get()).isEqualTo(1);
+
+        status = 503;
+        await().atMost(PATIENCE).until(() -> runner.expedite("web", "a")); // once the first run has let go
+        await().atMost(PATIENCE).until(() -> changes.size() == 2);
+        assertThat(changes.get(1).state()).isEqualTo(DOWN);
+        assertThat(runner.expedite("web", "zz")).as("not checked here").isFalse();
+    }
+
+    @Test
+    void anExpeditedRunIsNotStartedBesideOneInProgress(@TempDir Path dir) throws IOException {
+        Path starts = dir.resolve("starts");
+        runner.add("batch", "slow", new CheckSpec.Exec(
+                List.of("sh", "-c", "echo run >> " + starts + "; exec sleep 30"), TestSpecs.timing(3_600_000, 60_000, 1, 1, 0)));
+        assertThat(runner.expedite("batch", "slow")).isTrue();
+        await().atMost(PATIENCE).until(() -> Files.exists(starts));
+        assertThat(runner.expedite("batch", "slow")).isFalse();
+        assertThat(runner.status("batch", "slow").orElseThrow().expeditedRuns()).isEqualTo(1);
+        assertThat(Files.readAllLines(starts)).hasSize(1);
+    }
+
+    @Test
     void removeStopsChecking() {
         runner.add("web", "a", httpSpec(1, 1));
         await().atMost(PATIENCE).until(() -> hits.get() >= 3);
