@@ -286,15 +286,8 @@ public final class FailoverBench {
         }
     }
 
-
     private static boolean waitFor(long limitMillis, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + limitMillis * 1_000_000;
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(20);
-        }
-        return false;
+        return BenchSupport.waitFor(limitMillis, 20, condition);
     }
-
 
 }

@@ -298,11 +298,6 @@ public final class LeaderFailoverBench {
     }
 
     private static boolean waitFor(long limitMillis, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + limitMillis * 1_000_000;
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(5);
-        }
-        return false;
+        return BenchSupport.waitFor(limitMillis, 5, condition);
     }
 }
