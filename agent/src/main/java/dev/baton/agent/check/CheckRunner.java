@@ -150,10 +150,12 @@ public final class CheckRunner implements AutoCloseable {
     /**
      * Runs the instance's check now, out of its schedule (expedited confirmation: a peer saw it change state). The
      * run counts like any other for the rise/fall thresholds and reports a change to the listener the same way;
-     * the schedule is not shifted. Returns at once; the run is started on the runner's own threads.
+     * the schedule is not shifted. When a run is in progress, the expedited one starts as soon as it completes:
+     * the run in progress may have started before what the peer saw, so its result confirms nothing. Several
+     * requests meanwhile make one run. Returns at once; runs start on the runner's own threads.
      *
-     * @return whether a run was started: false when the instance is not checked here, the runner is closed, or a
-     * run of it is already in progress (whose result comes sooner anyway)
+     * @return whether a run was started or queued: false when the instance is not checked here or the runner is
+     * closed
      */
     public boolean expedite(String service, String instance) {
         ScheduledCheck check = checks.get(new InstanceKey(service, instance));
@@ -217,6 +219,8 @@ public final class CheckRunner implements AutoCloseable {
         final AtomicBoolean inFlight = new AtomicBoolean();
         final AtomicLong skipped = new AtomicLong();
         final AtomicLong expedited = new AtomicLong();
+        /** An expedited run asked for while one was in progress: started when that one completes. */
+        final AtomicBoolean expediteQueued = new AtomicBoolean();
         private final HealthTracker tracker;
         private ProbeResult lastResult; // guarded by this
         private long runs; // guarded by this
@@ -271,10 +275,24 @@ public final class CheckRunner implements AutoCloseable {
         }
 
         boolean expedite() {
-            if (cancelled || !inFlight.compareAndSet(false, true)) return false;
-            expedited.incrementAndGet();
-            // Never on the caller's thread (the election's callback thread): the timer starts quick probes.
-            return hand(probe.startsQuickly() ? timer : workers);
+            if (cancelled) return false;
+            expediteQueued.set(true);
+            startQueuedExpedite(); // a run in progress starts it when it completes
+            return true;
+        }
+
+        /** Starts the queued expedited run unless a run is in progress (whose completion calls this again). */
+        private void startQueuedExpedite() {
+            while (expediteQueued.get() && !cancelled && inFlight.compareAndSet(false, true)) {
+                if (expediteQueued.getAndSet(false)) {
+                    expedited.incrementAndGet();
+                    // Never on the caller's thread (the election's callback thread, or the completing run's): the
+                    // timer starts quick probes.
+                    hand(probe.startsQuickly() ? timer : workers);
+                    return;
+                }
+                inFlight.set(false); // another thread started it meanwhile; look again
+            }
         }
 
         /** Starts the run on {@code executor}; the in-flight flag is already taken and is released on refusal. */
@@ -314,6 +332,7 @@ public final class CheckRunner implements AutoCloseable {
             } finally {
                 current = null;
                 inFlight.set(false); // only now may the next run start: keeps listener calls serial per instance
+                startQueuedExpedite();
             }
         }
 

@@ -147,15 +147,23 @@ class CheckRunnerTest {
     }
 
     @Test
-    void anExpeditedRunIsNotStartedBesideOneInProgress(@TempDir Path dir) throws IOException {
+    void anExpeditedRunAskedForDuringARunStartsOnceThatRunCompletesNeverBesideIt(@TempDir Path dir) throws IOException {
         Path starts = dir.resolve("starts");
-        runner.add("batch", "slow", new CheckSpec.Exec(
-                List.of("sh", "-c", "echo run >> " + starts + "; exec sleep 30"), TestSpecs.timing(3_600_000, 60_000, 1, 1, 0)));
+        Path release = dir.resolve("release");
+        // Each run records its start, then waits (bounded) until the test releases it.
+        runner.add("batch", "slow", new CheckSpec.Exec(List.of("sh", "-c", "echo run >> " + starts
+                + "; i=0; while [ ! -e " + release + " ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done"),
+                TestSpecs.timing(3_600_000, 60_000, 1, 1, 0)));
         assertThat(runner.expedite("batch", "slow")).isTrue();
         await().atMost(PATIENCE).until(() -> Files.exists(starts));
-        assertThat(runner.expedite("batch", "slow")).isFalse();
-        assertThat(runner.status("batch", "slow").orElseThrow().expeditedRuns()).isEqualTo(1);
+        assertThat(runner.expedite("batch", "slow")).as("queued behind the run in progress").isTrue();
+        assertThat(runner.expedite("batch", "slow")).as("requests meanwhile make one run").isTrue();
         assertThat(Files.readAllLines(starts)).hasSize(1);
+
+        Files.createFile(release);
+        await().atMost(PATIENCE).until(() -> runner.status("batch", "slow").orElseThrow().runs() == 2);
+        assertThat(Files.readAllLines(starts)).hasSize(2);
+        assertThat(runner.status("batch", "slow").orElseThrow().expeditedRuns()).isEqualTo(2);
     }
 
     @Test
