@@ -296,13 +296,11 @@ public final class CheckRunner implements AutoCloseable {
         }
 
         /** Starts the run on {@code executor}; the in-flight flag is already taken and is released on refusal. */
-        private boolean hand(Executor executor) {
+        private void hand(Executor executor) {
             try {
                 executor.execute(this::launch);
-                return true;
             } catch (RejectedExecutionException e) {
-                inFlight.set(false);
-                return false;
+                inFlight.set(false); // the runner is closing
             }
         }
 
