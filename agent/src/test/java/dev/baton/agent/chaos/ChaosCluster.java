@@ -43,7 +43,7 @@ final class ChaosCluster implements AutoCloseable {
     private final Writer relayControl;
     private final List<String> relayOutput = new CopyOnWriteArrayList<>();
 
-    private ChaosCluster(NetNsLab lab, Path dir) throws IOException, InterruptedException {
+    private ChaosCluster(NetNsLab lab, Path dir, String agentClassPath) throws IOException, InterruptedException {
         this.lab = lab;
         this.dir = dir;
         this.agents = new NamespacedAgents(lab, dir);
@@ -89,15 +89,20 @@ final class ChaosCluster implements AutoCloseable {
                           - {name: b, address: %s, priority: 2, check: {exec: ["/usr/bin/test", "-e", "%s"]}}
                     """.formatted(ADDRESS_A, flag("a"), ADDRESS_B, flag("b")));
         }
-        for (String node : NODES) agents.start(node);
+        for (String node : NODES) agents.start(node, agentClassPath);
     }
 
     /** Creates the namespaces, the relay and the agents; everything is removed by {@link #close()}. */
     static ChaosCluster start(Path dir) throws IOException, InterruptedException {
+        return start(dir, System.getProperty("java.class.path"));
+    }
+
+    /** As {@link #start(Path)}, the agents run from {@code agentClassPath} (a bench compares two builds). */
+    static ChaosCluster start(Path dir, String agentClassPath) throws IOException, InterruptedException {
         NetNsLab.requireTools("ip", "nft", "curl");
         NetNsLab lab = NetNsLab.create(NODES[0], NODES[1], NODES[2], WAN, CLIENT);
         try {
-            return new ChaosCluster(lab, dir);
+            return new ChaosCluster(lab, dir, agentClassPath);
         } catch (IOException | InterruptedException | RuntimeException e) {
             lab.close();
             throw e;
@@ -160,6 +165,16 @@ final class ChaosCluster implements AutoCloseable {
 
     Optional<JsonNode> status(int node) throws IOException, InterruptedException {
         return agents.status(NODES[node - 1]);
+    }
+
+    /** The highest value of a numeric status field ({@code term}, {@code commit_index}) over the nodes that answer. */
+    long maxOf(String field) throws IOException, InterruptedException {
+        long max = 0;
+        for (int n = 1; n <= NODES.length; n++) {
+            Optional<JsonNode> s = status(n);
+            if (s.isPresent()) max = Math.max(max, s.get().path(field).asLong());
+        }
+        return max;
     }
 
     List<Path> logs() {

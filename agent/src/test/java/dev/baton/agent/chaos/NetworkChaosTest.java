@@ -130,7 +130,7 @@ class NetworkChaosTest {
     private void run(String scenario, Fault fault, boolean leaderIsMinority, boolean killInstance, long faultMillis)
             throws Exception {
         int leader = awaitSteady();
-        long termBefore = maxTerm();
+        long termBefore = cluster.maxOf("term");
         ChaosCluster.Poll poll = cluster.poll(POLL_PAUSE_MILLIS);
         try {
             await("the client's first answers").atMost(SETTLE).until(() -> poll.answers().size() >= 15);
@@ -144,7 +144,7 @@ class NetworkChaosTest {
             }
             hold(faultAt + faultMillis);
             stopFaultThread();
-            long committed = maxCommit();
+            long committed = cluster.maxOf("commit_index");
             cluster.cut();
             cluster.delay(0, 0, 0, 0);
             long healedAt = System.currentTimeMillis();
@@ -164,7 +164,7 @@ class NetworkChaosTest {
             List<String> split = AnswerChecker.splitRounds(answers, windows);
             figures.add("| %s | n%d | %.1f %% | %d | %d ms | %d → %d |".formatted(scenario, leader,
                     100 * AnswerChecker.servfailShare(answers, faultAt, healedAt), split.size(), agreed - healedAt,
-                    termBefore, maxTerm()));
+                    termBefore, cluster.maxOf("term")));
             assertThat(split).as("%s: rounds in which two nodes answered different instances", scenario).isEmpty();
             if (leaderIsMinority) {
                 assertThat(AnswerChecker.notServfail(answers, leader, faultAt + MINORITY_BOUND_MILLIS, healedAt))
@@ -226,24 +226,6 @@ class NetworkChaosTest {
             decision = d;
         }
         return true;
-    }
-
-    private long maxCommit() throws IOException, InterruptedException {
-        long max = 0;
-        for (int n = 1; n <= 3; n++) {
-            Optional<JsonNode> s = cluster.status(n);
-            if (s.isPresent()) max = Math.max(max, s.get().path("commit_index").asLong());
-        }
-        return max;
-    }
-
-    private long maxTerm() throws IOException, InterruptedException {
-        long max = 0;
-        for (int n = 1; n <= 3; n++) {
-            Optional<JsonNode> s = cluster.status(n);
-            if (s.isPresent()) max = Math.max(max, s.get().path("term").asLong());
-        }
-        return max;
     }
 
     private static int[] followers(int leader) {

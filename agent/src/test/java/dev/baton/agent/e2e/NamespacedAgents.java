@@ -73,9 +73,14 @@ public final class NamespacedAgents {
 
     /** Starts the agent of {@code host} with its config; output to {@code <host>.log}. */
     public Process start(String host) throws IOException {
+        return start(host, System.getProperty("java.class.path"));
+    }
+
+    /** Starts the agent of {@code host} from {@code classPath} (another build's jar, for a side-by-side bench). */
+    public Process start(String host, String classPath) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         return lab.startProcess(host, List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), "dev.baton.agent.cli.BatonCli", "agent", "--config",
+                classPath, "dev.baton.agent.cli.BatonCli", "agent", "--config",
                 dir.resolve(host + ".yaml").toString()), log(host));
     }
 
