@@ -444,6 +444,26 @@ public final class ElectionNode implements AutoCloseable {
             });
         } else if (event instanceof Event.AppMessage m) {
             deliver(() -> listener.onMessage(m.from(), m.data()));
+        } else if (event instanceof Event.SlowPeers slow) {
+            logSlowPeers(slow);
+        }
+    }
+
+    /** The wide-area rule (CONFIGURATION.md, "Wide-area links"): the operator's part of what cannot adapt. */
+    private void logSlowPeers(Event.SlowPeers slow) {
+        long rttMillis = slow.rttNanos() / 1_000_000;
+        if (slow.tooSlow()) {
+            long followerTimeout = slow.neededFollowerTimeoutMillis();
+            LOG.log(System.Logger.Level.WARNING, "node " + config.selfId() + ": round trip to a majority of peers is "
+                    + rttMillis + " ms, too slow for follower_timeout " + config.timings().followerTimeoutMillis()
+                    + " ms (rule: follower_timeout >= " + ElectionCore.FOLLOWER_TIMEOUT_RTTS + " x RTT + "
+                    + ElectionCore.FOLLOWER_TIMEOUT_SLACK_NANOS / 1_000_000 + " ms); expect"
+                    + " spurious elections. Set on every member: follower_timeout: " + followerTimeout
+                    + "ms (heartbeat: " + Math.max(config.timings().heartbeatMillis(), followerTimeout / 10)
+                    + "ms). Candidate retry adapted to " + slow.candidateRetryNanos() / 1_000_000 + " ms");
+        } else {
+            LOG.log(System.Logger.Level.INFO, "node " + config.selfId() + ": round trip to a majority of peers is "
+                    + rttMillis + " ms, within follower_timeout " + config.timings().followerTimeoutMillis() + " ms");
         }
     }
 
