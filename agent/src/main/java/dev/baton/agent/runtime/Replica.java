@@ -134,7 +134,8 @@ final class Replica implements ElectionListener {
     /**
      * Whether this node may answer for {@code service} now: it is current as a whole, or it is in fresh
      * contact with a majority and no committed entry it has yet to apply touches the service (it holds every
-     * such entry and has looked into each). As strict as {@link ElectionNode#isCurrent} for that service's
+     * such entry and has looked into each), or the first that does was learned committed less than a heartbeat
+     * ago while this node was current (the whole-node rule's grace, per service). As strict as {@link ElectionNode#isCurrent} for that service's
      * answers, so being behind on one service never blanks the others. {@code service} null: the zone as a
      * whole. Any thread; never blocks.
      */
@@ -147,7 +148,10 @@ final class Replica implements ElectionListener {
         // The table is swapped before the callback returns (and the election counts it delivered).
         long delivered = Math.max(n.deliveredIndex(), state.view().appliedIndex());
         if (known > n.appendedThrough()) return false; // committed entries this node has not seen
-        return !pending.touches(service, delivered, known);
+        long first = pending.firstTouching(service, delivered, known);
+        // Behind on this service: as the whole-node rule, a node current a moment ago keeps answering for a
+        // heartbeat while it applies an entry it has just learned is committed (never one it learned while cut off).
+        return first < 0 || n.learnedCommitRecently(first, n.config().timings().heartbeatNanos());
     }
 
     @Override
