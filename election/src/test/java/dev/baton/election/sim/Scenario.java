@@ -157,6 +157,38 @@ enum Scenario {
             sim.at(at + 5 * SECOND, sim::healNetwork);
         }
     },
+    /**
+     * Issue 7's example of a wiped disk restarted twice: with n1 leading and n3 cut off from it, entries commit
+     * on n1 and n2 only; n2 loses its disk, restarts, takes one heartbeat from n1 (which writes its term), and
+     * restarts again before it has caught up; then n1 dies. n2 must not help n3, which lacks those entries,
+     * to a majority (n3's no-op would land on a committed index).
+     */
+    WIPED_RESTARTED_TWICE {
+        @Override
+        void faults(Simulation sim) {
+            sim.at(2 * SECOND + jitter(sim, 500), () -> sim.cutLink(1, 3));
+            sim.at(3 * SECOND + jitter(sim, 500), () -> {
+                sim.crash(2);
+                sim.wipeDisk(2);
+                sim.start(2);
+                restartAfterOneHeartbeat(sim, sim.now + SECOND);
+            });
+        }
+
+        /** Polls n2's disk each millisecond: once an Append has written its term, restart it and kill n1. */
+        private void restartAfterOneHeartbeat(Simulation sim, long giveUpAt) {
+            sim.at(sim.now + MS, () -> {
+                if (sim.node(2).disk.term() == 0) {
+                    if (sim.now < giveUpAt) restartAfterOneHeartbeat(sim, giveUpAt);
+                    return;
+                }
+                sim.crash(2);
+                sim.start(2);
+                sim.crash(1);
+                sim.noteInjected();
+            });
+        }
+    },
     /** Every node starts at the same instant with the same view: ties must resolve deterministically. */
     SIMULTANEOUS_START {
         @Override
@@ -249,6 +281,7 @@ enum Scenario {
     /** The cluster shape for a seed: three or five nodes, sometimes with a witness. */
     static Simulation build(Scenario scenario, long seed, Timings timings) {
         java.util.Random shape = new java.util.Random(seed * 31 + scenario.ordinal());
+        if (scenario == WIPED_RESTARTED_TWICE) return new Simulation(seed, 3, new int[0], timings);
         boolean five = scenario != CUT_LINK && scenario != FLAPPING_LOW_ID && shape.nextInt(3) == 0;
         int[] witnesses = shape.nextInt(3) == 0 ? new int[]{five ? 5 : 3} : new int[0];
         return new Simulation(seed, five ? 5 : 3, witnesses, timings);

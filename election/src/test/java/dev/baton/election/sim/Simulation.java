@@ -41,6 +41,10 @@ final class Simulation {
     long now;
     private final int[] life;
 
+    /** Fault rounds the schedule tried to inject, and how many found what they needed (e.g. a leader). */
+    int faultAttempts;
+    int faultsInjected;
+
     /** Set when the schedule's faults are over: liveness is checked from then on. */
     boolean healed;
 
@@ -313,6 +317,16 @@ final class Simulation {
             if (!n.up) start(n.id);
             else if (n.paused) resume(n.id);
         }
+    }
+
+    /** A fault round starts: counted, so that a schedule that never injects its fault does not pass silently. */
+    void noteAttempt() {
+        faultAttempts++;
+    }
+
+    /** The fault round found what it needed and injected its fault. */
+    void noteInjected() {
+        faultsInjected++;
     }
 
     /** The node that currently acts as leader, or null. */
