@@ -192,6 +192,48 @@ enum Scenario {
             });
         }
     },
+    /**
+     * A new leader hears its promises (or its no-op's acknowledgements) and then nothing more: cut off right
+     * after its election, over links slower than the lease's drift margin, so a lease timed from a promise's
+     * receipt rather than from the prepare's send would outlive the promises that back it.
+     */
+    PARTITION_AFTER_ELECTION {
+        @Override
+        void faults(Simulation sim) {
+            for (int round = 0; round < 2; round++) {
+                boolean afterGain = sim.rnd.nextBoolean();
+                sim.withLeader((3 + 5L * round) * SECOND + jitter(sim, 500), SECOND, old -> {
+                    sim.crash(old.id);
+                    long crashedAt = sim.now;
+                    sim.noteAttempt(); // the cut itself is a second round: it needs a new leader
+                    isolateNextLeader(sim, old.id, afterGain, crashedAt + 3 * SECOND);
+                    sim.at(crashedAt + 1500 * MS, () -> sim.start(old.id));
+                    sim.at(crashedAt + 4 * SECOND, sim::healNetwork);
+                });
+            }
+        }
+
+        /** Polls each millisecond (links are slower) for a new leader-elect, or a new acting leader, and cuts it off. */
+        private void isolateNextLeader(Simulation sim, int old, boolean afterGain, long giveUpAt) {
+            sim.at(sim.now + MS, () -> {
+                for (SimNode n : sim.nodes) {
+                    if (n.id == old || !n.up || n.core.role() != dev.baton.election.Role.LEADER) continue;
+                    if (afterGain && !n.core.isLeading(n.local(sim.now))) continue;
+                    sim.isolate(n.id);
+                    sim.noteInjected();
+                    return;
+                }
+                if (sim.now < giveUpAt) isolateNextLeader(sim, old, afterGain, giveUpAt);
+            });
+        }
+
+        @Override
+        void network(Simulation sim) {
+            // At least the lease's drift margin (2 % of the promise, 20 ms by default) each way, and uneven.
+            sim.minLatency = 20 * MS;
+            sim.maxLatency = 60 * MS;
+        }
+    },
     /** Every node starts at the same instant with the same view: ties must resolve deterministically. */
     SIMULTANEOUS_START {
         @Override
@@ -262,6 +304,15 @@ enum Scenario {
         return 14 * SECOND;
     }
 
+    /** Latency and duplication for the schedule. */
+    void network(Simulation sim) {
+        if (this != SIMULTANEOUS_START && this != CLOCK_DRIFT) {
+            sim.minLatency = 100_000;
+            sim.maxLatency = (1 + sim.rnd.nextInt(5)) * MS;
+            if (sim.rnd.nextInt(4) == 0) sim.duplicateRate = 0.05;
+        }
+    }
+
     void clocks(Simulation sim) {
         for (SimNode n : sim.nodes) n.clockRate = 0.99 + sim.rnd.nextDouble() * 0.02;
     }
@@ -311,11 +362,7 @@ enum Scenario {
     Simulation setUp(long seed, Timings timings) {
         Simulation sim = build(this, seed, timings);
         clocks(sim);
-        if (this != SIMULTANEOUS_START && this != CLOCK_DRIFT) {
-            sim.minLatency = 100_000;
-            sim.maxLatency = (1 + sim.rnd.nextInt(5)) * MS;
-            if (sim.rnd.nextInt(4) == 0) sim.duplicateRate = 0.05;
-        }
+        network(sim);
         startAll(sim);
         sim.clientLoad(500 * MS, faultsEnd(), 20 * MS);
         faults(sim);
