@@ -66,6 +66,21 @@ public final class MemoryStorage implements Storage {
         return new MemoryStorage();
     }
 
+    /**
+     * Simulates {@code baton recover --force-new-cluster} on a stopped node, with the rules of
+     * {@link FileStorage#forceNewCluster}: this instance is closed, the returned one holds the same content marked
+     * {@link RecoveryState#FORCED_NEW_CLUSTER}.
+     *
+     * @throws IllegalStateException if the disk holds no entry and no snapshot
+     */
+    public MemoryStorage forcingNewCluster() {
+        if (disk.lastIndex() == 0) throw new IllegalStateException("empty log: refusing to form a new cluster from nothing");
+        closed = true;
+        disk.recovery = RecoveryState.FORCED_NEW_CLUSTER;
+        disk.written = true;
+        return new MemoryStorage(disk);
+    }
+
     @Override
     public PersistentState load() {
         checkOpen();

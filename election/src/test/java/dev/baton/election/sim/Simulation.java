@@ -186,6 +186,13 @@ final class Simulation {
         node(id).disk = node(id).disk.wiped();
     }
 
+    /** {@code baton recover --force-new-cluster} on a stopped node. */
+    void forceNewCluster(int id) {
+        if (node(id).up) throw new IllegalStateException("n" + id + " is running");
+        record("force new cluster n" + id);
+        node(id).disk = node(id).disk.forcingNewCluster();
+    }
+
     /** A graceful stop (SIGTERM): the node resigns, lets its last messages leave, then its process ends. */
     void resignAndStop(int id) {
         SimNode n = node(id);
