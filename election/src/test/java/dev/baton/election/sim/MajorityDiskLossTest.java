@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The {@link SafetyChecker} watches every step, over several seeds.
  */
 class MajorityDiskLossTest {
-    private static final long SEEDS = 20;
+    /** At most 20, fewer when {@code -Dsim.seeds} asks for fewer (mutation testing runs this per mutant). */
+    private static final long SEEDS = Math.min(20, SimulationTest.seeds());
 
     @ParameterizedTest(name = "{0} members")
     @ValueSource(ints = {3, 5})
