@@ -39,23 +39,24 @@ final class RecoverCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        Optional<BatonConfig> loaded = config.load();
+        if (loaded.isEmpty()) return BatonCli.EXIT_USAGE;
+        ClusterConfig cluster = loaded.get().cluster();
         if (!forceNewCluster) {
             err.println("baton recover: refusing without --force-new-cluster. It makes this node form a new cluster"
                     + " alone from its own log, losing whatever a majority committed that this log lacks; use it only"
                     + " when a majority of the members lost their data directories (see OPERATIONS.md).");
+            describe(cluster, err);
             err.flush();
             return BatonCli.EXIT_USAGE;
         }
-        Optional<BatonConfig> loaded = config.load();
-        if (loaded.isEmpty()) return BatonCli.EXIT_USAGE;
-        ClusterConfig cluster = loaded.get().cluster();
         if (cluster.self().witness()) {
             err.println("baton recover: node " + cluster.node() + " is a witness and never leads: run it on a surviving"
                     + " member that is not a witness.");
             err.flush();
             return BatonCli.EXIT_USAGE;
         }
-        FileStorage.ForcedNewCluster forced;
+        FileStorage.SurvivingLog forced;
         try {
             forced = FileStorage.forceNewCluster(cluster.dataDir());
         } catch (StorageException e) {
@@ -73,7 +74,7 @@ final class RecoverCommand implements Callable<Integer> {
                 + forced.lastIndex() + " (snapshot at " + forced.snapshotIndex() + ", term " + forced.term() + ")."
                 + " Anything the old cluster committed after index " + forced.lastIndex() + " is lost, and a member"
                 + " still running with a longer log has its extra entries overwritten.");
-        if (forced.before() == RecoveryState.AMNESIAC) {
+        if (forced.recovery() == RecoveryState.AMNESIAC) {
             err.println("WARNING: this node had itself lost its disk and not yet caught up: its log may lack entries"
                     + " that were committed before the loss.");
         }
@@ -81,5 +82,17 @@ final class RecoverCommand implements Callable<Integer> {
                 + " catch up from it. Until a majority holds its first new entry it leads alone.");
         err.flush();
         return BatonCli.EXIT_OK;
+    }
+
+    /** What this node's log holds, so the operator can pick the survivor with the longest one; changes nothing. */
+    private static void describe(ClusterConfig cluster, PrintWriter err) {
+        try {
+            FileStorage.SurvivingLog log = FileStorage.inspect(cluster.dataDir());
+            err.println("node " + cluster.node() + " keeps entries up to index " + log.lastIndex() + " (term "
+                    + log.term() + (log.recovery() == RecoveryState.AMNESIAC ? ", itself recovering from a lost disk"
+                    : "") + ")");
+        } catch (StorageException | IllegalStateException e) {
+            err.println("cannot read " + cluster.dataDir() + ": " + e.getMessage());
+        }
     }
 }

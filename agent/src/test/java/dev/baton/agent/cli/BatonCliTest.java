@@ -126,6 +126,7 @@ class BatonCliTest {
         Run run = run("recover", "--config", config.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("baton recover: refusing without --force-new-cluster.");
+        assertThat(run.err().lines()).last().isEqualTo("node 1 keeps entries up to index 3 (term 4)");
         assertThat(recoveryOf(data)).isEqualTo(RecoveryState.NONE);
     }
 

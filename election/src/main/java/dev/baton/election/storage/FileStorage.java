@@ -174,15 +174,34 @@ public final class FileStorage implements Storage {
     }
 
     /**
-     * What {@link #forceNewCluster} found and did.
+     * What a stopped node's data directory holds, as {@link #inspect} and {@link #forceNewCluster} found it.
      *
      * @param term          the stored term (the node stands above it)
      * @param lastIndex     the index of the last entry the node keeps (log or snapshot)
      * @param snapshotIndex the snapshot's index, 0 if none
-     * @param before        the recovery state found; {@link RecoveryState#AMNESIAC} means this node itself had
+     * @param recovery      the recovery state found; {@link RecoveryState#AMNESIAC} means this node itself had
      *                      not caught up since it lost its disk, so its log may lack committed entries
      */
-    public record ForcedNewCluster(long term, long lastIndex, long snapshotIndex, RecoveryState before) {
+    public record SurvivingLog(long term, long lastIndex, long snapshotIndex, RecoveryState recovery) {
+        static SurvivingLog of(PersistentState state) {
+            long snapshotIndex = state.snapshot().index();
+            long lastIndex = state.entries().isEmpty() ? snapshotIndex
+                    : state.entries().get(state.entries().size() - 1).index();
+            return new SurvivingLog(state.term(), lastIndex, snapshotIndex, state.recovery());
+        }
+    }
+
+    /**
+     * Reads a stopped node's data directory without changing it, e.g. to find the survivor with the longest log.
+     *
+     * @throws StorageException      if another process holds the directory (the agent runs), or it is corrupt
+     * @throws IllegalStateException if {@code dataDir} is not a directory
+     */
+    public static SurvivingLog inspect(Path dataDir) {
+        if (!Files.isDirectory(dataDir)) throw new IllegalStateException(dataDir + " is not a data directory");
+        try (FileStorage storage = new FileStorage(dataDir)) {
+            return SurvivingLog.of(storage.load());
+        }
     }
 
     /**
@@ -197,19 +216,16 @@ public final class FileStorage implements Storage {
      * @throws IllegalStateException if the directory holds no entry and no snapshot: a new cluster never forms
      *                               from an empty log this way (delete every member's directory instead)
      */
-    public static ForcedNewCluster forceNewCluster(Path dataDir) {
+    public static SurvivingLog forceNewCluster(Path dataDir) {
         if (!Files.isDirectory(dataDir)) throw new IllegalStateException(dataDir + " is not a data directory");
         try (FileStorage storage = new FileStorage(dataDir)) {
-            PersistentState state = storage.load();
-            long snapshotIndex = state.snapshot().index();
-            long lastIndex = state.entries().isEmpty() ? snapshotIndex
-                    : state.entries().get(state.entries().size() - 1).index();
-            if (lastIndex == 0) {
+            SurvivingLog found = SurvivingLog.of(storage.load());
+            if (found.lastIndex() == 0) {
                 throw new IllegalStateException(dataDir + " holds an empty log: refusing to form a new cluster from"
                         + " nothing (for a brand-new cluster, start every member with an empty data directory)");
             }
             storage.saveRecovery(RecoveryState.FORCED_NEW_CLUSTER);
-            return new ForcedNewCluster(state.term(), lastIndex, snapshotIndex, state.recovery());
+            return found;
         }
     }
 

@@ -210,8 +210,10 @@ class FileStorageTest extends StorageContractTest {
             s.saveRecovery(RecoveryState.AMNESIAC);
             s.append(entries(1, 4, 6));
         }
-        FileStorage.ForcedNewCluster forced = FileStorage.forceNewCluster(dataDir());
-        assertThat(forced).isEqualTo(new FileStorage.ForcedNewCluster(6, 4, 0, RecoveryState.AMNESIAC));
+        FileStorage.SurvivingLog expected = new FileStorage.SurvivingLog(6, 4, 0, RecoveryState.AMNESIAC);
+        assertThat(FileStorage.inspect(dataDir())).as("inspect changes nothing").isEqualTo(expected);
+        assertThat(FileStorage.inspect(dataDir())).isEqualTo(expected);
+        assertThat(FileStorage.forceNewCluster(dataDir())).isEqualTo(expected);
         PersistentState state = loadFresh();
         assertThat(state.recovery()).isEqualTo(RecoveryState.FORCED_NEW_CLUSTER);
         assertThat(state.term()).isEqualTo(6);
