@@ -113,6 +113,13 @@ class BatonCliTest {
         return data;
     }
 
+    /** {@code baton recover [--force-new-cluster]} with ConfigFixture.EXAMPLE. */
+    private Run recover(boolean force) throws Exception {
+        Path config = new ConfigFixture(dir).write(ConfigFixture.EXAMPLE);
+        return force ? run("recover", "--force-new-cluster", "--config", config.toString())
+                : run("recover", "--config", config.toString());
+    }
+
     private RecoveryState recoveryOf(Path data) {
         try (FileStorage s = new FileStorage(data)) {
             return s.load().recovery();
@@ -121,9 +128,8 @@ class BatonCliTest {
 
     @Test
     void recoverRefusesWithoutTheFlagAndChangesNothing() throws Exception {
-        Path config = new ConfigFixture(dir).write(ConfigFixture.EXAMPLE);
         Path data = dataDirWith(3);
-        Run run = run("recover", "--config", config.toString());
+        Run run = recover(false);
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("baton recover: refusing without --force-new-cluster.");
         assertThat(run.err().lines()).last().isEqualTo("node 1 keeps entries up to index 3 (term 4)");
@@ -132,9 +138,8 @@ class BatonCliTest {
 
     @Test
     void recoverForcesANewClusterFromTheSurvivingLogAndSaysWhatIsLost() throws Exception {
-        Path config = new ConfigFixture(dir).write(ConfigFixture.EXAMPLE);
         Path data = dataDirWith(3);
-        Run run = run("recover", "--force-new-cluster", "--config", config.toString());
+        Run run = recover(true);
         assertThat(run.exitCode()).isZero();
         assertThat(run.err()).startsWith("WARNING: FORCED A NEW CLUSTER. Node 1 of cluster demo will, at its next"
                 + " start, lead alone (as a majority of one) from its own log: entries up to index 3 (snapshot at 0,"
@@ -144,9 +149,8 @@ class BatonCliTest {
 
     @Test
     void recoverRefusesAnEmptyLog() throws Exception {
-        Path config = new ConfigFixture(dir).write(ConfigFixture.EXAMPLE);
         Path data = dataDirWith(0);
-        Run run = run("recover", "--force-new-cluster", "--config", config.toString());
+        Run run = recover(true);
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("holds an empty log: refusing to form a new cluster from nothing");
         assertThat(recoveryOf(data)).isEqualTo(RecoveryState.NONE);
@@ -154,11 +158,10 @@ class BatonCliTest {
 
     @Test
     void recoverRefusesWhileTheAgentHoldsTheDataDirectory() throws Exception {
-        Path config = new ConfigFixture(dir).write(ConfigFixture.EXAMPLE);
         Path data = dataDirWith(2);
         try (FileStorage running = new FileStorage(data)) {
             running.load();
-            Run run = run("recover", "--force-new-cluster", "--config", config.toString());
+            Run run = recover(true);
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err()).startsWith("baton recover: cannot open " + data).contains("stop the agent");
         }
