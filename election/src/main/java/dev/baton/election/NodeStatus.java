@@ -13,12 +13,22 @@ import java.util.List;
  *                               message that waited in a socket buffer during a pause does not look fresh.
  * @param highestKnownCommit     the highest commit index any member (this one included) has reported
  * @param commitIndex            the highest index this node knows to be committed (and has delivered)
+ * @param recovering             this node lost its data directory and has not yet caught up to a commit index a
+ *                               majority confirmed: it neither promises nor stands until a leader catches it up
  */
 public record NodeStatus(int selfId, Role role, boolean leading, long term, int leaderId, long commitIndex,
                          long lastIndex, long leaseRemainingNanos, long majorityContactAgoNanos,
-                         long highestKnownCommit, List<PeerStatus> peers) {
+                         long highestKnownCommit, List<PeerStatus> peers, boolean recovering) {
     public NodeStatus {
         peers = List.copyOf(peers);
+    }
+
+    /** A node that is not recovering from a lost disk. */
+    public NodeStatus(int selfId, Role role, boolean leading, long term, int leaderId, long commitIndex,
+                      long lastIndex, long leaseRemainingNanos, long majorityContactAgoNanos,
+                      long highestKnownCommit, List<PeerStatus> peers) {
+        this(selfId, role, leading, term, leaderId, commitIndex, lastIndex, leaseRemainingNanos,
+                majorityContactAgoNanos, highestKnownCommit, peers, false);
     }
 
     /**

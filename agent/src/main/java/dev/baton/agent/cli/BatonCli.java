@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
                 KeygenCommand.class,
                 AgentCommand.class,
                 StatusCommand.class,
+                RecoverCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })

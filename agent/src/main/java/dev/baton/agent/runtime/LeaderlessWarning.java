@@ -2,6 +2,7 @@ package dev.baton.agent.runtime;
 
 import dev.baton.election.NodeStatus;
 import dev.baton.election.PeerStatus;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,8 +10,10 @@ import java.util.stream.Collectors;
 
 /**
  * Tells the operator, in the log, why the cluster has no leader, once it has had none for a while: which members
- * this node cannot reach and, when its log is empty, that a new cluster's first election waits for every
- * member (a rule that surprises whoever starts two nodes of three to try Baton out).
+ * this node cannot reach; when its log is empty in a new cluster, that the first election waits for every
+ * member (a rule that surprises whoever starts two nodes of three to try Baton out); when this node lost its data
+ * directory, that it waits to be caught up; and when fewer than a majority of members kept their data, that no
+ * leader will come without {@code baton recover --force-new-cluster}.
  */
 final class LeaderlessWarning {
     static final long FIRST_AFTER_MILLIS = 5_000;
@@ -47,9 +50,27 @@ final class LeaderlessWarning {
                 .append(members - unreachable.size()).append(" of ").append(members)
                 .append(" members reachable from here (this one included), a majority is ").append(members / 2 + 1)
                 .append("; unreachable: ").append(missing).append('.');
-        if (status.lastIndex() == 0) {
+        boolean history = status.lastIndex() > 0 || status.highestKnownCommit() > 0;
+        if (!history) {
             text.append(" This node's log is empty: a new cluster holds its first election only once every member"
-                    + " is up and reachable; a node that lost its data directory waits to catch up from a leader.");
+                    + " is up and reachable.");
+            return Optional.of(text.toString());
+        }
+        if (status.recovering()) {
+            text.append(" This node lost its data directory and has not caught up: it neither votes nor stands until"
+                    + " a leader catches it up, and a leader needs the votes of a majority of members that kept their"
+                    + " data.");
+        }
+        List<String> lost = new ArrayList<>();
+        if (status.recovering()) lost.add("node " + status.selfId() + " (this one)");
+        status.peers().stream().filter(PeerStatus::recovering).forEach(p -> lost.add("node " + p.id()));
+        int majority = members / 2 + 1;
+        if (members - lost.size() < majority) {
+            text.append(" Members that lost their data directory: ").append(String.join(", ", lost)).append("; only ")
+                    .append(members - lost.size()).append(" of ").append(members).append(" kept theirs, fewer than a"
+                            + " majority: no leader will be elected again without an operator. On the surviving member"
+                            + " with the longest log, stop the agent and run: baton recover --force-new-cluster --config"
+                            + " FILE (see OPERATIONS.md for what it loses).");
         }
         return Optional.of(text.toString());
     }

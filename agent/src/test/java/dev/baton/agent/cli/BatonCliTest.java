@@ -3,10 +3,14 @@ package dev.baton.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.agent.config.ConfigFixture;
+import dev.baton.election.storage.FileStorage;
+import dev.baton.election.storage.LogEntry;
+import dev.baton.election.storage.RecoveryState;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,6 +126,74 @@ class BatonCliTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("baton status: cannot reach http://127.0.0.1:" + port + ": connection refused or"
                 + " unreachable (is the agent running, with api.listen at this address?)" + System.lineSeparator());
+    }
+
+    /** The data directory of ConfigFixture.EXAMPLE, with {@code entries} log entries written. */
+    private Path dataDirWith(int entries) {
+        Path data = dir.resolve("data/node1");
+        try (FileStorage s = new FileStorage(data)) {
+            s.load();
+            s.saveTerm(4, 1);
+            for (long i = 1; i <= entries; i++) {
+                s.append(List.of(new LogEntry(i, 4, LogEntry.Kind.DATA, new byte[] {(byte) i})));
+            }
+        }
+        return data;
+    }
+
+    /** {@code baton recover [--force-new-cluster]} with ConfigFixture.EXAMPLE. */
+    private Run recover(boolean force) throws Exception {
+        Path config = new ConfigFixture(dir).write(ConfigFixture.EXAMPLE);
+        return force ? run("recover", "--force-new-cluster", "--config", config.toString())
+                : run("recover", "--config", config.toString());
+    }
+
+    private RecoveryState recoveryOf(Path data) {
+        try (FileStorage s = new FileStorage(data)) {
+            return s.load().recovery();
+        }
+    }
+
+    @Test
+    void recoverRefusesWithoutTheFlagAndChangesNothing() throws Exception {
+        Path data = dataDirWith(3);
+        Run run = recover(false);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("baton recover: refusing without --force-new-cluster.");
+        assertThat(run.err().lines()).last().isEqualTo("node 1 keeps entries up to index 3 (term 4)");
+        assertThat(recoveryOf(data)).isEqualTo(RecoveryState.NONE);
+    }
+
+    @Test
+    void recoverForcesANewClusterFromTheSurvivingLogAndSaysWhatIsLost() throws Exception {
+        Path data = dataDirWith(3);
+        Run run = recover(true);
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).startsWith("WARNING: FORCED A NEW CLUSTER. Node 1 of cluster demo will, at its next"
+                + " start, lead alone (as a majority of one) from its own log: entries up to index 3 (snapshot at 0,"
+                + " term 4). Anything the old cluster committed after index 3 is lost");
+        assertThat(recoveryOf(data)).isEqualTo(RecoveryState.FORCED_NEW_CLUSTER);
+    }
+
+    @Test
+    void recoverRefusesAnEmptyLog() throws Exception {
+        Path data = dataDirWith(0);
+        Run run = recover(true);
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("holds an empty log: refusing to form a new cluster from nothing");
+        assertThat(recoveryOf(data)).isEqualTo(RecoveryState.NONE);
+    }
+
+    @Test
+    void recoverRefusesWhileTheAgentHoldsTheDataDirectory() throws Exception {
+        Path data = dataDirWith(2);
+        try (FileStorage running = new FileStorage(data)) {
+            running.load();
+            Run run = recover(true);
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err()).startsWith("baton recover: cannot open " + data).contains("stop the agent");
+        }
+        assertThat(recoveryOf(data)).isEqualTo(RecoveryState.NONE);
     }
 
     @Test

@@ -22,6 +22,7 @@ import dev.baton.election.core.Message.Release;
 import dev.baton.election.core.Message.View;
 import dev.baton.election.storage.LogEntry;
 import dev.baton.election.storage.PersistentState;
+import dev.baton.election.storage.RecoveryState;
 import dev.baton.election.storage.Snapshot;
 import dev.baton.election.storage.Storage;
 
@@ -51,6 +52,10 @@ import static dev.baton.election.core.PeerState.NEVER;
  *     the best log among them, then commits a no-op of its term before it reports gained leadership
  *     ({@link #onMajorityPromised}).</li>
  * <li><b>Replication</b> (Raft's AppendEntries, with snapshots): {@link #onAppend}, {@link #onAppendAck}.</li>
+ * <li><b>Lost disks</b>: a node that started on an empty data directory is amnesiac, durably, until it holds
+ *     a commit index a majority confirmed; meanwhile it neither promises nor stands ({@link #onAppend},
+ *     {@link #freshClusterConfirmed}). After {@code baton recover --force-new-cluster} a node counts as a
+ *     majority of one until a real majority holds its first entry ({@link #maybeEndForcedNewCluster}).</li>
  * <li><b>Hand-over</b>: a leader hands leadership to a lower id that has been reachable for the hold-down
  *     and has its whole log, releasing its followers first ({@link #maybeHandOver}).</li>
  * </ul>
@@ -72,7 +77,8 @@ public final class ElectionCore {
     private final Timings timings;
     private final int self;
     private final boolean selfWitness;
-    private final int majority;
+    /** The configured majority; 1 while {@link #forcedNewCluster}. */
+    private int majority;
     private final Storage storage;
     private final Random random;
     private final Outbox out;
@@ -92,7 +98,10 @@ public final class ElectionCore {
      */
     private boolean commitConfirmed;
     private long maxSeenTerm;
+    /** Lost its disk and has not yet caught up (persisted as {@link RecoveryState#AMNESIAC}). */
     private boolean amnesiac;
+    /** An operator forced a new cluster from this node's log (persisted as {@link RecoveryState#FORCED_NEW_CLUSTER}). */
+    private boolean forcedNewCluster;
 
     private Role role = Role.FOLLOWER;
     private int leaderId;
@@ -145,7 +154,12 @@ public final class ElectionCore {
         this.currentTerm = state.term();
         this.maxSeenTerm = state.term();
         this.promisedTo = state.promisedTo();
-        this.amnesiac = state.fresh();
+        this.amnesiac = state.fresh() || state.recovery() == RecoveryState.AMNESIAC;
+        // Recovery rule: an empty directory is evidence of a lost disk only until something is written to it (the
+        // first Append writes the term), so the amnesia is stored at once and survives a restart before catch-up.
+        if (state.fresh()) storage.saveRecovery(RecoveryState.AMNESIAC);
+        this.forcedNewCluster = state.recovery() == RecoveryState.FORCED_NEW_CLUSTER && !selfWitness;
+        if (forcedNewCluster) majority = 1;
         this.log = new ReplicatedLog(storage, state.snapshot(), state.entries());
         // Everything up to the snapshot was committed; the application restores it first.
         this.commitIndex = state.snapshot().index();
@@ -338,14 +352,15 @@ public final class ElectionCore {
         List<PeerStatus> ps = new ArrayList<>();
         for (PeerState p : peers) {
             ps.add(new PeerStatus(p.id, p.witness, p.alive(now, timings.promiseNanos()),
-                    p.lastHeard == NEVER ? -1 : now - p.lastHeard, p.view == null ? 0 : p.view.commitIndex()));
+                    p.lastHeard == NEVER ? -1 : now - p.lastHeard, p.view == null ? 0 : p.view.commitIndex(),
+                    p.view != null && p.view.amnesiac()));
         }
         long lease = 0;
         if (role == Role.LEADER && leaseStart != NEVER) lease = Math.max(0, leaseEnd() - now);
         else if (leaseHolder != 0 && leaseUntil != NEVER) lease = Math.max(0, leaseUntil - now);
         long contact = majorityContactSendTime(now);
         return new NodeStatus(self, role, isLeading(now), currentTerm, leaderId, commitIndex, log.lastIndex(), lease,
-                contact == NEVER ? -1 : now - contact, highestKnownCommit, ps);
+                contact == NEVER ? -1 : now - contact, highestKnownCommit, ps, amnesiac);
     }
 
     // ------------------------------------------------------------------ failure detector and freshness
@@ -463,6 +478,10 @@ public final class ElectionCore {
         if (now - startedAt < timings.promiseNanos()) return false;
         if (!seesMajority(now)) return false;
         if (amnesiac && !freshClusterConfirmed(now)) return false;
+        if (forcedNewCluster) {
+            // The operator's decision replaces the bully order: stand alone unless this node already leads.
+            return role == Role.FOLLOWER && (lastLeaderContact == NEVER || now - lastLeaderContact >= timings.promiseNanos());
+        }
         if (handedOver) return true;
         if (lastLeaderContact != NEVER && now - lastLeaderContact < timings.promiseNanos()) return false;
         if (leaseHolder != 0 && leaseHolder != self && leaseUntil != NEVER && now < leaseUntil) return false;
@@ -493,7 +512,7 @@ public final class ElectionCore {
 
     private void stand(long now) {
         handOverFrom = 0;
-        amnesiac = false; // standing is allowed only when confirmed: see freshClusterConfirmed
+        leaveAmnesia(); // standing is allowed only when confirmed: see freshClusterConfirmed
         currentTerm = Math.max(currentTerm, maxSeenTerm) + 1;
         maxSeenTerm = currentTerm;
         promisedTo = self;
@@ -538,6 +557,8 @@ public final class ElectionCore {
             retryAfter = leaseUntil - now;
         } else if (amnesiac && (!freshClusterConfirmed(now) || m.lastIndex() > 0)) {
             grant = false;
+        } else if (forcedNewCluster) {
+            grant = false; // it forms the new cluster itself
         } else {
             grant = true;
         }
@@ -546,7 +567,7 @@ public final class ElectionCore {
             return;
         }
         if (role != Role.FOLLOWER) becomeFollower(now);
-        amnesiac = false; // granting is allowed only when confirmed: see freshClusterConfirmed
+        leaveAmnesia(); // granting is allowed only when confirmed: see freshClusterConfirmed
         currentTerm = m.term();
         promisedTo = c.id;
         storage.saveTerm(currentTerm, promisedTo);
@@ -754,6 +775,31 @@ public final class ElectionCore {
             out.emit(new Event.GainedLeadership(currentTerm));
             setLeader(self, now);
         }
+        maybeEndForcedNewCluster(now);
+    }
+
+    /**
+     * A forced new cluster is formed once a real majority (this node counted) holds the leader's no-op: from then
+     * on the configured majority applies again, and the lease counts only the acknowledgements of that majority
+     * (the lease this node gave itself alone is backed by no follower's promise).
+     */
+    private void maybeEndForcedNewCluster(long now) {
+        if (!forcedNewCluster || role != Role.LEADER || !ready) return;
+        int holders = 1;
+        for (PeerState p : peers) if (p.matchIndex >= noopIndex) holders++;
+        if (holders < config.majority()) return;
+        forcedNewCluster = false;
+        majority = config.majority();
+        storage.saveRecovery(RecoveryState.NONE);
+        leaseStart = NEVER;
+        leaseStart = computeLeaseStart(now);
+    }
+
+    /** Recovery rule: the node holds what a majority confirmed (or joins a new cluster's first election). */
+    private void leaveAmnesia() {
+        if (!amnesiac) return;
+        amnesiac = false;
+        storage.saveRecovery(RecoveryState.NONE);
     }
 
     private void commitTo(long index) {
@@ -853,11 +899,14 @@ public final class ElectionCore {
         long newCommit = Math.min(m.leaderCommit(), match);
         if (newCommit > commitIndex) commitTo(newCommit);
         // Confirmed once the leader has committed an entry of its own term: then its commit index covers
-        // everything committed before it (a leader-elect's Appends still carry its stale commit index).
-        if (m.leaderCommit() > 0 && newCommit == m.leaderCommit() && log.termAt(newCommit) == m.term()) {
+        // everything committed before it (a leader-elect's Appends still carry its stale commit index), and
+        // this node holds all of it (an Append that carries only part of the log does not reach it).
+        boolean confirmed = m.leaderCommit() > 0 && newCommit == m.leaderCommit()
+                && log.termAt(newCommit) == m.term();
+        if (confirmed) {
             commitConfirmed = true;
+            leaveAmnesia(); // recovery rule: it holds everything a majority had committed when it rejoined
         }
-        if (amnesiac && commitIndex >= m.leaderCommit()) amnesiac = false;
         out.send(l.id, new AppendAck(currentTerm, m.incarnation(), m.sentNanos(), true, match, log.lastIndex()));
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * A {@link Storage} over a data directory, durable across crashes and power loss:
  * <ul>
- *   <li>{@code state}: term and promise, replaced atomically (temp file, fsync, rename, fsync directory),
+ *   <li>{@code state}: term, promise and {@link RecoveryState}, replaced atomically (temp file, fsync, rename, fsync directory),
  *       with a magic number, a format version and a CRC32C;</li>
  *   <li>{@code log}: append-only CRC-checked records, forced after every batch (see {@link LogFile} for the
  *       layout and the torn-tail rule);</li>
@@ -35,6 +35,8 @@ public final class FileStorage implements Storage {
 
     private static final int STATE_MAGIC = 0x42545354; // "BTST"
     private static final int SNAPSHOT_MAGIC = 0x4254534E; // "BTSN"
+    private static final int STATE_BODY_BYTES_V0 = 12;
+    private static final int STATE_BODY_BYTES = 13;
 
     private final Path dir;
     private final Path stateFile;
@@ -44,6 +46,7 @@ public final class FileStorage implements Storage {
 
     private long term;
     private int promisedTo = -1;
+    private RecoveryState recovery = RecoveryState.NONE;
     private Snapshot snapshot = Snapshot.EMPTY;
     private boolean loaded;
     private boolean closed;
@@ -94,7 +97,7 @@ public final class FileStorage implements Storage {
                     : entries.subList((int) (log.firstIndex() - entries.get(0).index()), entries.size());
             assert kept.isEmpty() || kept.get(0).index() == first;
             loaded = true;
-            return new PersistentState(fresh, term, promisedTo, snapshot, kept);
+            return new PersistentState(fresh, term, promisedTo, snapshot, kept, recovery);
         });
     }
 
@@ -102,13 +105,29 @@ public final class FileStorage implements Storage {
     public void saveTerm(long term, int promisedTo) {
         checkUsable();
         StorageRules.checkTerm(this.term, term, promisedTo);
+        writeState(term, promisedTo, recovery);
+    }
+
+    @Override
+    public void saveRecovery(RecoveryState recovery) {
+        checkUsable();
+        writeState(term, promisedTo, java.util.Objects.requireNonNull(recovery, "recovery"));
+    }
+
+    /**
+     * The state file's body: {@code [term:8][promisedTo:4][recovery:1]}. A body of 12 bytes, written before the
+     * recovery byte existed, reads as {@link RecoveryState#NONE}.
+     */
+    private void writeState(long term, int promisedTo, RecoveryState recovery) {
         guarded(() -> {
-            ByteBuffer body = ByteBuffer.allocate(12).putLong(term).putInt(promisedTo).flip();
+            ByteBuffer body = ByteBuffer.allocate(STATE_BODY_BYTES).putLong(term).putInt(promisedTo)
+                    .put((byte) recovery.code).flip();
             DurableFiles.writeSealed(stateFile, STATE_MAGIC, body);
             return null;
         });
         this.term = term;
         this.promisedTo = promisedTo;
+        this.recovery = recovery;
     }
 
     @Override
@@ -154,6 +173,62 @@ public final class FileStorage implements Storage {
         });
     }
 
+    /**
+     * What a stopped node's data directory holds, as {@link #inspect} and {@link #forceNewCluster} found it.
+     *
+     * @param term          the stored term (the node stands above it)
+     * @param lastIndex     the index of the last entry the node keeps (log or snapshot)
+     * @param snapshotIndex the snapshot's index, 0 if none
+     * @param recovery      the recovery state found; {@link RecoveryState#AMNESIAC} means this node itself had
+     *                      not caught up since it lost its disk, so its log may lack committed entries
+     */
+    public record SurvivingLog(long term, long lastIndex, long snapshotIndex, RecoveryState recovery) {
+        static SurvivingLog of(PersistentState state) {
+            long snapshotIndex = state.snapshot().index();
+            long lastIndex = state.entries().isEmpty() ? snapshotIndex
+                    : state.entries().get(state.entries().size() - 1).index();
+            return new SurvivingLog(state.term(), lastIndex, snapshotIndex, state.recovery());
+        }
+    }
+
+    /**
+     * Reads a stopped node's data directory without changing it, e.g. to find the survivor with the longest log.
+     *
+     * @throws StorageException      if another process holds the directory (the agent runs), or it is corrupt
+     * @throws IllegalStateException if {@code dataDir} is not a directory
+     */
+    public static SurvivingLog inspect(Path dataDir) {
+        if (!Files.isDirectory(dataDir)) throw new IllegalStateException(dataDir + " is not a data directory");
+        try (FileStorage storage = new FileStorage(dataDir)) {
+            return SurvivingLog.of(storage.load());
+        }
+    }
+
+    /**
+     * The operator's way out when a majority of members lost their data directories (etcd's
+     * {@code --force-new-cluster}): marks the stopped node's data directory so that at its next start it stands
+     * and commits as a majority of one, over the log it kept; the members that lost their disks then catch up
+     * from it and the normal majority rule resumes once a real majority holds its first entry. Whatever was
+     * committed but is missing from this log is lost, and if a member that did not lose its disk is still
+     * running with a longer log, its extra entries are overwritten: the caller must be sure.
+     *
+     * @throws StorageException      if another process holds the directory (the agent runs), or it is corrupt
+     * @throws IllegalStateException if the directory holds no entry and no snapshot: a new cluster never forms
+     *                               from an empty log this way (delete every member's directory instead)
+     */
+    public static SurvivingLog forceNewCluster(Path dataDir) {
+        if (!Files.isDirectory(dataDir)) throw new IllegalStateException(dataDir + " is not a data directory");
+        try (FileStorage storage = new FileStorage(dataDir)) {
+            SurvivingLog found = SurvivingLog.of(storage.load());
+            if (found.lastIndex() == 0) {
+                throw new IllegalStateException(dataDir + " holds an empty log: refusing to form a new cluster from"
+                        + " nothing (for a brand-new cluster, start every member with an empty data directory)");
+            }
+            storage.saveRecovery(RecoveryState.FORCED_NEW_CLUSTER);
+            return found;
+        }
+    }
+
     /** Releases the lock and closes the files. Idempotent. */
     @Override
     public void close() {
@@ -175,16 +250,20 @@ public final class FileStorage implements Storage {
     private void readState() {
         ByteBuffer body = DurableFiles.readSealed(stateFile, STATE_MAGIC);
         if (body == null) return;
-        if (body.remaining() != 12) {
-            throw new StorageException(stateFile + ": body of " + body.remaining() + " bytes, expected 12");
+        int length = body.remaining();
+        if (length != STATE_BODY_BYTES && length != STATE_BODY_BYTES_V0) {
+            throw new StorageException(stateFile + ": body of " + length + " bytes, expected " + STATE_BODY_BYTES
+                    + " (or " + STATE_BODY_BYTES_V0 + " from an older version)");
         }
         long t = body.getLong();
         int p = body.getInt();
-        if (t < 0 || p < -1) {
-            throw new StorageException(stateFile + ": invalid term " + t + " or promise " + p);
+        RecoveryState r = length == STATE_BODY_BYTES_V0 ? RecoveryState.NONE : RecoveryState.ofCode(body.get());
+        if (t < 0 || p < -1 || r == null) {
+            throw new StorageException(stateFile + ": invalid term " + t + ", promise " + p + " or recovery state");
         }
         term = t;
         promisedTo = p;
+        recovery = r;
     }
 
     private void readSnapshot() {

@@ -24,6 +24,7 @@ public final class MemoryStorage implements Storage {
         boolean written;
         long term;
         int promisedTo = -1;
+        RecoveryState recovery = RecoveryState.NONE;
         Snapshot snapshot = Snapshot.EMPTY;
         final ArrayList<LogEntry> log = new ArrayList<>();
 
@@ -65,12 +66,27 @@ public final class MemoryStorage implements Storage {
         return new MemoryStorage();
     }
 
+    /**
+     * Simulates {@code baton recover --force-new-cluster} on a stopped node, with the rules of
+     * {@link FileStorage#forceNewCluster}: this instance is closed, the returned one holds the same content marked
+     * {@link RecoveryState#FORCED_NEW_CLUSTER}.
+     *
+     * @throws IllegalStateException if the disk holds no entry and no snapshot
+     */
+    public MemoryStorage forcingNewCluster() {
+        if (disk.lastIndex() == 0) throw new IllegalStateException("empty log: refusing to form a new cluster from nothing");
+        closed = true;
+        disk.recovery = RecoveryState.FORCED_NEW_CLUSTER;
+        disk.written = true;
+        return new MemoryStorage(disk);
+    }
+
     @Override
     public PersistentState load() {
         checkOpen();
         if (loaded) throw new IllegalStateException("load() was already called");
         loaded = true;
-        return new PersistentState(!disk.written, disk.term, disk.promisedTo, snapshot(), entries());
+        return new PersistentState(!disk.written, disk.term, disk.promisedTo, snapshot(), entries(), disk.recovery);
     }
 
     @Override
@@ -79,6 +95,13 @@ public final class MemoryStorage implements Storage {
         StorageRules.checkTerm(disk.term, term, promisedTo);
         disk.term = term;
         disk.promisedTo = promisedTo;
+        disk.written = true;
+    }
+
+    @Override
+    public void saveRecovery(RecoveryState recovery) {
+        checkLoaded();
+        disk.recovery = java.util.Objects.requireNonNull(recovery, "recovery");
         disk.written = true;
     }
 
@@ -122,6 +145,16 @@ public final class MemoryStorage implements Storage {
     /** The stored term (0 before any {@link #saveTerm}). */
     public long term() {
         return disk.term;
+    }
+
+    /** The stored recovery state; a disk never written reads as {@link RecoveryState#NONE}. */
+    public RecoveryState recovery() {
+        return disk.recovery;
+    }
+
+    /** Whether nothing was ever stored: a node starting on it is fresh (first start or a lost disk). */
+    public boolean blank() {
+        return !disk.written;
     }
 
     /** The stored promise, -1 for none. */

@@ -27,6 +27,9 @@ public interface Storage extends Closeable {
     /** Records the current term and the promise given in it ({@code promisedTo} -1 for none). */
     void saveTerm(long term, int promisedTo);
 
+    /** Records what the node must still recover; kept across restarts until changed again. */
+    void saveRecovery(RecoveryState recovery);
+
     /** Appends entries that directly follow the current last entry (or the snapshot when the log is empty). */
     void append(List<LogEntry> entries);
 

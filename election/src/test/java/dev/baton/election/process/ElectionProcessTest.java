@@ -187,6 +187,46 @@ class ElectionProcessTest {
         }
     }
 
+    /**
+     * Issue 7: a node that lost its disk and restarted twice, with a single heartbeat between, must still refuse
+     * to help a node that lacks committed entries to a majority. A 5 s follower timeout keeps node 1's lease
+     * alive across a JVM restart of node 2, so that node 2 takes its heartbeat from node 1 as in the issue.
+     */
+    @Test
+    void wipedNodeRestartedTwiceAfterOneHeartbeatKeepsEveryAcknowledgedAppend() {
+        try (ProcessCluster c = ProcessCluster.forTests(3, dir, List.of("--follower-timeout", "5000"))) {
+            c.startAll();
+            long term = awaitGained(c, 1, 0, STARTUP);
+            c.kill(3); // node 3 falls behind: what follows is committed on nodes 1 and 2 only
+            List<String> acked = appendAndAwaitAcks(c, 1, "w", 10);
+
+            c.kill(2);
+            c.wipeDataDirectory(2);
+            c.start(2);
+            c.await(2, l -> l.isEvent("LEADER") && l.eventArg(0).equals("1"), STARTUP); // its one heartbeat
+            c.kill(2);
+            c.start(2);
+            c.kill(1);
+            c.start(3);
+            int mark = c.globalMark();
+            // Nodes 2 and 3 together hold no complete copy: they must not elect anyone before node 1 returns.
+            OutputLine gained = null;
+            try {
+                gained = c.awaitAny(mark, l -> l.nodeId() != 1 && l.isEvent("GAINED"), Duration.ofSeconds(15));
+            } catch (IllegalStateException expected) {
+                // no leader within 15 s (three promise periods): as it must be
+            }
+            assertThat(gained).as("a leader elected by nodes 2 and 3, which lack acknowledged entries").isNull();
+
+            c.start(1);
+            awaitGained(c, 1, term, STARTUP);
+            for (int id : List.of(1, 2, 3)) {
+                for (String ack : acked) awaitCommit(c, id, ack);
+            }
+            awaitCommit(c, 2, appendAndAwaitAcks(c, 1, "after", 1).get(0));
+        }
+    }
+
     @Test
     void hostileBytesOnTheLeadersPortNeitherDeposeItNorStopCommits() throws Exception {
         try (ProcessCluster c = ProcessCluster.forTests(3, dir)) {

@@ -86,8 +86,24 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Small, quick-starting JVMs for tests: serial GC, C1 only, 64 MiB heap. */
     public static ProcessCluster forTests(int size, Path root) {
+        return forTests(size, root, List.of());
+    }
+
+    /** Like {@link #forTests(int, Path)}, with extra {@link ClusterNodeMain} arguments for every node. */
+    public static ProcessCluster forTests(int size, Path root, List<String> nodeOptions) {
         return new ProcessCluster(size, root, Set.of(),
-                List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"), List.of());
+                List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"), nodeOptions);
+    }
+
+    /** Deletes node {@code id}'s data directory (a lost disk); the node must not be running. */
+    public void wipeDataDirectory(int id) {
+        if (isAlive(id)) throw new IllegalStateException("node " + id + " is running");
+        Path dir = dataDirectory(id);
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot wipe " + dir, e);
+        }
     }
 
     private static int freeLoopbackPort() {

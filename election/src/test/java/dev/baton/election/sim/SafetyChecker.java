@@ -15,6 +15,10 @@ import java.util.Map;
  * <ul>
  * <li>no two nodes act as leader at the same instant of real time (their acting intervals, from gained
  *     leadership to the real time at which their lease ends or they stop, never overlap);</li>
+ * <li>what a node <i>does</i> as leader is inside its own acting interval and outside everyone else's: at every
+ *     step, a node whose {@code isLeading} is true, and at every accepted append the node that accepted it,
+ *     must have gained leadership, be within its lease, and no other node's interval may cover the instant
+ *     (the intervals alone trust the Gained/Lost events, not {@code append} or {@code isLeading});</li>
  * <li>one leader per term; terms of successive leaderships strictly increase, also across restarts;</li>
  * <li>committed entries are never lost, changed or reordered: every node delivers index after index, each
  *     equal to what any node delivered at that index; snapshots match the committed prefix;</li>
@@ -118,8 +122,26 @@ final class SafetyChecker {
         }
     }
 
+    /**
+     * Acting invariant: {@code n} acts as leader now ({@code what}: it says it leads, or it accepted an append).
+     */
+    void onActing(SimNode n, String what) {
+        long local = n.local(sim.now);
+        if (!n.gained) sim.fail("n" + n.id + " " + what + " without having gained leadership");
+        if (local >= n.core.leaseEnd()) {
+            sim.fail("n" + n.id + " " + what + " " + (local - n.core.leaseEnd()) / 1000 + " us after its lease ended");
+        }
+        for (Interval o : intervals) {
+            if (o.node != n.id && o.start <= sim.now && sim.now < o.end) {
+                sim.fail(String.format("n%d %s at %.3f ms while n%d (term %d) acts over [%.3f, %.3f] ms", n.id, what,
+                        sim.now / 1e6, o.node, o.term, o.start / 1e6, o.end / 1e6));
+            }
+        }
+    }
+
     /** A leader's acting interval grows as its lease is renewed; a paused node renews nothing. */
     void afterStep() {
+
         for (Interval iv : open.values()) {
             SimNode n = sim.node(iv.node);
             if (!n.up || n.paused) continue;
@@ -128,6 +150,9 @@ final class SafetyChecker {
                 iv.end = end;
                 checkOverlap(iv);
             }
+        }
+        for (SimNode n : sim.nodes) {
+            if (n.up && !n.paused && n.core.isLeading(n.local(sim.now))) onActing(n, "says it leads");
         }
     }
 
@@ -143,6 +168,7 @@ final class SafetyChecker {
     }
 
     private void onCommitted(SimNode n, LogEntry e) {
+        if (n.core.role() == dev.baton.election.Role.LEADER) n.leaderCommits.merge(n.core.term(), 1, Integer::sum);
         if (e.index() != n.appliedIndex + 1) {
             sim.fail("n" + n.id + " delivered index " + e.index() + " after " + n.appliedIndex + ": gap or reorder");
         }

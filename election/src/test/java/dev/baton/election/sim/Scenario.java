@@ -1,5 +1,6 @@
 package dev.baton.election.sim;
 
+import dev.baton.election.NotLeaderException;
 import dev.baton.election.Timings;
 
 import java.util.ArrayList;
@@ -26,19 +27,21 @@ enum Scenario {
     PAUSED_LEADER {
         @Override
         void faults(Simulation sim) {
-            sim.at(3 * SECOND + jitter(sim, 500), () -> {
-                SimNode leader = sim.actingLeader();
-                if (leader == null) return;
+            sim.withLeader(3 * SECOND + jitter(sim, 500), SECOND, leader -> {
                 long pausedTerm = leader.lastGainedTerm;
                 sim.pause(leader.id);
                 sim.at(sim.now + 3 * SECOND, () -> {
-                    long commitBefore = leader.core.commitIndex();
+                    int before = leader.leaderCommits.getOrDefault(pausedTerm, 0);
                     sim.resume(leader.id);
                     if (leader.gained) sim.fail("n" + leader.id + " still leads term " + pausedTerm + " after a 3 s pause");
-                    if (leader.core.commitIndex() > commitBefore && leader.core.term() == pausedTerm
-                            && leader.lastGainedTerm == pausedTerm && leader.core.leaderId() == leader.id) {
-                        sim.fail("n" + leader.id + " committed as leader after resuming");
-                    }
+                    // Whatever it had in flight, it must not commit anything more as the leader of its old term.
+                    sim.at(sim.now + SECOND, () -> {
+                        int after = leader.leaderCommits.getOrDefault(pausedTerm, 0);
+                        if (after > before) {
+                            sim.fail("n" + leader.id + " committed " + (after - before) + " entries as leader of term "
+                                    + pausedTerm + " after resuming");
+                        }
+                    });
                 });
             });
         }
@@ -58,9 +61,7 @@ enum Scenario {
     ISOLATED_LEADER {
         @Override
         void faults(Simulation sim) {
-            sim.at(3 * SECOND + jitter(sim, 500), () -> {
-                SimNode leader = sim.actingLeader();
-                if (leader == null) return;
+            sim.withLeader(3 * SECOND + jitter(sim, 500), SECOND, leader -> {
                 sim.isolate(leader.id);
                 long commitAtCut = leader.core.commitIndex();
                 long cutAt = sim.now;
@@ -70,8 +71,9 @@ enum Scenario {
                         if (!leader.up || leader.paused) return;
                         try {
                             leader.core.append(new byte[]{9}, leader.local(sim.now));
-                        } catch (RuntimeException notLeader) {
-                            // expected once the lease has ended
+                            sim.checker.onActing(leader, "accepted an append while isolated");
+                        } catch (NotLeaderException expected) {
+                            // once the lease has ended; any other exception is a bug and fails the run
                         }
                     });
                 }
@@ -157,6 +159,81 @@ enum Scenario {
             sim.at(at + 5 * SECOND, sim::healNetwork);
         }
     },
+    /**
+     * Issue 7's example of a wiped disk restarted twice: with n1 leading and n3 cut off from it, entries commit
+     * on n1 and n2 only; n2 loses its disk, restarts, takes one heartbeat from n1 (which writes its term), and
+     * restarts again before it has caught up; then n1 dies. n2 must not help n3, which lacks those entries,
+     * to a majority (n3's no-op would land on a committed index).
+     */
+    WIPED_RESTARTED_TWICE {
+        @Override
+        void faults(Simulation sim) {
+            sim.at(2 * SECOND + jitter(sim, 500), () -> sim.cutLink(1, 3));
+            sim.at(3 * SECOND + jitter(sim, 500), () -> {
+                sim.noteAttempt();
+                sim.crash(2);
+                sim.wipeDisk(2);
+                sim.start(2);
+                restartAfterOneHeartbeat(sim, sim.now + SECOND);
+            });
+        }
+
+        /** Polls n2's disk each millisecond: once an Append has written its term, restart it and kill n1. */
+        private void restartAfterOneHeartbeat(Simulation sim, long giveUpAt) {
+            sim.at(sim.now + MS, () -> {
+                if (sim.node(2).disk.term() == 0) {
+                    if (sim.now < giveUpAt) restartAfterOneHeartbeat(sim, giveUpAt);
+                    return;
+                }
+                sim.crash(2);
+                sim.start(2);
+                sim.crash(1);
+                sim.noteInjected();
+            });
+        }
+    },
+    /**
+     * A new leader hears its promises (or its no-op's acknowledgements) and then nothing more: cut off right
+     * after its election, over links slower than the lease's drift margin, so a lease timed from a promise's
+     * receipt rather than from the prepare's send would outlive the promises that back it.
+     */
+    PARTITION_AFTER_ELECTION {
+        @Override
+        void faults(Simulation sim) {
+            for (int round = 0; round < 2; round++) {
+                boolean afterGain = sim.rnd.nextBoolean();
+                sim.withLeader((3 + 5L * round) * SECOND + jitter(sim, 500), SECOND, old -> {
+                    sim.crash(old.id);
+                    long crashedAt = sim.now;
+                    sim.noteAttempt(); // the cut itself is a second round: it needs a new leader
+                    isolateNextLeader(sim, old.id, afterGain, crashedAt + 3 * SECOND);
+                    sim.at(crashedAt + 1500 * MS, () -> sim.start(old.id));
+                    sim.at(crashedAt + 4 * SECOND, sim::healNetwork);
+                });
+            }
+        }
+
+        /** Polls each millisecond (links are slower) for a new leader-elect, or a new acting leader, and cuts it off. */
+        private void isolateNextLeader(Simulation sim, int old, boolean afterGain, long giveUpAt) {
+            sim.at(sim.now + MS, () -> {
+                for (SimNode n : sim.nodes) {
+                    if (n.id == old || !n.up || n.core.role() != dev.baton.election.Role.LEADER) continue;
+                    if (afterGain && !n.core.isLeading(n.local(sim.now))) continue;
+                    sim.isolate(n.id);
+                    sim.noteInjected();
+                    return;
+                }
+                if (sim.now < giveUpAt) isolateNextLeader(sim, old, afterGain, giveUpAt);
+            });
+        }
+
+        @Override
+        void network(Simulation sim) {
+            // At least the lease's drift margin (2 % of the promise, 20 ms by default) each way, and uneven.
+            sim.minLatency = 20 * MS;
+            sim.maxLatency = 60 * MS;
+        }
+    },
     /** Every node starts at the same instant with the same view: ties must resolve deterministically. */
     SIMULTANEOUS_START {
         @Override
@@ -177,9 +254,7 @@ enum Scenario {
         @Override
         void faults(Simulation sim) {
             for (int round = 0; round < 3; round++) {
-                sim.at((3 + 4L * round) * SECOND + jitter(sim, 500), () -> {
-                    SimNode leader = sim.actingLeader();
-                    if (leader == null) return;
+                sim.withLeader((3 + 4L * round) * SECOND + jitter(sim, 500), SECOND, leader -> {
                     int id = leader.id;
                     long stoppedAt = sim.now;
                     sim.resignAndStop(id);
@@ -201,9 +276,7 @@ enum Scenario {
         @Override
         void faults(Simulation sim) {
             for (int round = 0; round < 4; round++) {
-                sim.at((2 + 2L * round) * SECOND + jitter(sim, 1000), () -> {
-                    SimNode leader = sim.actingLeader();
-                    if (leader == null) return;
+                sim.withLeader((2 + 2L * round) * SECOND + jitter(sim, 1000), SECOND, leader -> {
                     if (sim.rnd.nextBoolean()) {
                         sim.pause(leader.id);
                         sim.at(sim.now + 900 * MS + jitter(sim, 300), () -> sim.resume(leader.id));
@@ -231,6 +304,15 @@ enum Scenario {
         return 14 * SECOND;
     }
 
+    /** Latency and duplication for the schedule. */
+    void network(Simulation sim) {
+        if (this != SIMULTANEOUS_START && this != CLOCK_DRIFT) {
+            sim.minLatency = 100_000;
+            sim.maxLatency = (1 + sim.rnd.nextInt(5)) * MS;
+            if (sim.rnd.nextInt(4) == 0) sim.duplicateRate = 0.05;
+        }
+    }
+
     void clocks(Simulation sim) {
         for (SimNode n : sim.nodes) n.clockRate = 0.99 + sim.rnd.nextDouble() * 0.02;
     }
@@ -249,7 +331,9 @@ enum Scenario {
     /** The cluster shape for a seed: three or five nodes, sometimes with a witness. */
     static Simulation build(Scenario scenario, long seed, Timings timings) {
         java.util.Random shape = new java.util.Random(seed * 31 + scenario.ordinal());
-        boolean five = scenario != CUT_LINK && scenario != FLAPPING_LOW_ID && shape.nextInt(3) == 0;
+        if (scenario == WIPED_RESTARTED_TWICE) return new Simulation(seed, 3, new int[0], timings);
+        // Half of the schedules have five members, so majorities of three (two members down) are exercised.
+        boolean five = scenario != CUT_LINK && scenario != FLAPPING_LOW_ID && shape.nextInt(2) == 0;
         int[] witnesses = shape.nextInt(3) == 0 ? new int[]{five ? 5 : 3} : new int[0];
         return new Simulation(seed, five ? 5 : 3, witnesses, timings);
     }
@@ -260,7 +344,8 @@ enum Scenario {
     }
 
     /** What one schedule showed: its history hash and how long the cluster took to recover after healing. */
-    record Result(long historyHash, long leaderAfterHealNanos, long lowestLeadsAfterHealNanos, int leaderships) {
+    record Result(long historyHash, long leaderAfterHealNanos, long lowestLeadsAfterHealNanos, int leaderships,
+                  int faultAttempts, int faultsInjected) {
     }
 
     Result runMeasured(long seed, Timings timings) {
@@ -269,18 +354,15 @@ enum Scenario {
         sim.runUntil(end);
         sim.healAll();
         long[] recovery = checkLiveness(sim, end);
-        return new Result(sim.historyHash(), recovery[0], recovery[1], sim.checker.leaderships);
+        return new Result(sim.historyHash(), recovery[0], recovery[1], sim.checker.leaderships, sim.faultAttempts,
+                sim.faultsInjected);
     }
 
     /** The cluster, clocks, network, client load and fault schedule for a seed, ready to run. */
     Simulation setUp(long seed, Timings timings) {
         Simulation sim = build(this, seed, timings);
         clocks(sim);
-        if (this != SIMULTANEOUS_START && this != CLOCK_DRIFT) {
-            sim.minLatency = 100_000;
-            sim.maxLatency = (1 + sim.rnd.nextInt(5)) * MS;
-            if (sim.rnd.nextInt(4) == 0) sim.duplicateRate = 0.05;
-        }
+        network(sim);
         startAll(sim);
         sim.clientLoad(500 * MS, faultsEnd(), 20 * MS);
         faults(sim);
@@ -328,7 +410,11 @@ enum Scenario {
             long length = 100 * MS + jitter(sim, 3000);
             switch (sim.rnd.nextInt(7)) {
                 case 0 -> {
-                    sim.at(at, () -> sim.crash(victim));
+                    boolean wipe = sim.rnd.nextInt(3) == 0; // a third of the crashes lose the disk
+                    sim.at(at, () -> {
+                        sim.crash(victim);
+                        if (wipe) sim.wipeDiskIfOnlyOne(victim);
+                    });
                     sim.at(at + length, () -> {
                         if (!sim.node(victim).up) sim.start(victim);
                     });

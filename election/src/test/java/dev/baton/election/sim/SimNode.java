@@ -23,6 +23,8 @@ final class SimNode {
     long appliedIndex;
     long appliedHash;
     long lastGainedTerm = -1;
+    /** How many entries this node committed as leader, per term (the application saw them as the leader's). */
+    final java.util.Map<Long, Integer> leaderCommits = new java.util.HashMap<>();
     boolean gained;
 
     SimNode(int id, boolean witness) {

@@ -9,6 +9,7 @@ import dev.baton.election.core.Event;
 import dev.baton.election.core.Message;
 import dev.baton.election.core.MessageCodec;
 import dev.baton.election.core.Outbox;
+import dev.baton.election.storage.RecoveryState;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -40,6 +41,10 @@ final class Simulation {
     private long seq;
     long now;
     private final int[] life;
+
+    /** Fault rounds the schedule tried to inject, and how many found what they needed (e.g. a leader). */
+    int faultAttempts;
+    int faultsInjected;
 
     /** Set when the schedule's faults are over: liveness is checked from then on. */
     boolean healed;
@@ -174,10 +179,31 @@ final class Simulation {
         life[id]++;
     }
 
+    /**
+     * Whether a node's disk has lost what it acknowledged and it has not yet caught up (blank, or amnesiac on
+     * disk). Losing more disks than a minority meanwhile stalls the cluster by design (OPERATIONS.md, recover).
+     */
+    boolean lostDisk(SimNode n) {
+        return n.disk.blank() || n.disk.recovery() == RecoveryState.AMNESIAC;
+    }
+
+    /** Wipes a stopped node's disk unless another node's disk is still lost (see {@link #lostDisk}). */
+    void wipeDiskIfOnlyOne(int id) {
+        for (SimNode n : nodes) if (n.id != id && lostDisk(n)) return;
+        wipeDisk(id);
+    }
+
     void wipeDisk(int id) {
         if (node(id).up) return; // only a stopped process can lose its disk
         record("wipe n" + id);
         node(id).disk = node(id).disk.wiped();
+    }
+
+    /** {@code baton recover --force-new-cluster} on a stopped node. */
+    void forceNewCluster(int id) {
+        if (node(id).up) throw new IllegalStateException("n" + id + " is running");
+        record("force new cluster n" + id);
+        node(id).disk = node(id).disk.forcingNewCluster();
     }
 
     /** A graceful stop (SIGTERM): the node resigns, lets its last messages leave, then its process ends. */
@@ -201,6 +227,8 @@ final class Simulation {
         if (!n.up || !n.paused) return;
         record("resume n" + id);
         n.paused = false;
+        // The resumed process can act before it handles anything (a DNS answer from memory): checked here.
+        checker.afterStep();
         while (!n.pausedInbox.isEmpty() && n.up && !n.paused) {
             n.pausedInbox.poll().run();
             checker.afterStep();
@@ -265,6 +293,7 @@ final class Simulation {
             byte[] data = ByteBuffer.allocate(8).putLong(nextValue).array();
             try {
                 n.core.append(data, n.local(now));
+                checker.onActing(n, "accepted an append");
                 nextValue++;
                 appendsAccepted++;
                 return;
@@ -331,6 +360,38 @@ final class Simulation {
         for (SimNode n : nodes) {
             if (!n.up) start(n.id);
             else if (n.paused) resume(n.id);
+        }
+    }
+
+    /** A fault round starts: counted, so that a schedule that never injects its fault does not pass silently. */
+    void noteAttempt() {
+        faultAttempts++;
+    }
+
+    /** The fault round found what it needed and injected its fault. */
+    void noteInjected() {
+        faultsInjected++;
+    }
+
+    /**
+     * Runs {@code action} at {@code at}, or as soon after as a leader acts, waiting at most {@code maxWait}: a
+     * fault round that needs a leader. Counted, so that rounds that never found one fail the suite.
+     */
+    void withLeader(long at, long maxWait, java.util.function.Consumer<SimNode> action) {
+        at(at, () -> {
+            noteAttempt();
+            awaitLeader(at + maxWait, action);
+        });
+    }
+
+    private void awaitLeader(long giveUpAt, java.util.function.Consumer<SimNode> action) {
+        if (healed) return;
+        SimNode leader = actingLeader();
+        if (leader != null) {
+            noteInjected();
+            action.accept(leader);
+        } else if (now < giveUpAt) {
+            at(now + 10 * MS, () -> awaitLeader(giveUpAt, action));
         }
     }
 

@@ -180,6 +180,70 @@ class FileStorageTest extends StorageContractTest {
                 .hasMessageContaining(state.toString()).hasMessageContaining("bad checksum");
     }
 
+    /** A state file written before the recovery byte existed: {@code [term:8][promisedTo:4]}, sealed. */
+    @Test
+    void stateFileOfAnOlderVersionReadsAsNotRecovering() throws IOException {
+        Files.createDirectories(dataDir());
+        ByteBuffer body = ByteBuffer.allocate(12).putLong(9).putInt(3).flip();
+        DurableFiles.writeSealed(dataDir().resolve(FileStorage.STATE_FILE), 0x42545354, body);
+        PersistentState state = loadFresh();
+        assertThat(state.fresh()).isFalse();
+        assertThat(state.term()).isEqualTo(9);
+        assertThat(state.promisedTo()).isEqualTo(3);
+        assertThat(state.recovery()).isEqualTo(RecoveryState.NONE);
+    }
+
+    @Test
+    void unknownRecoveryStateIsCorruption() throws IOException {
+        Files.createDirectories(dataDir());
+        ByteBuffer body = ByteBuffer.allocate(13).putLong(9).putInt(3).put((byte) 7).flip();
+        DurableFiles.writeSealed(dataDir().resolve(FileStorage.STATE_FILE), 0x42545354, body);
+        assertThatThrownBy(this::loadFresh).isInstanceOf(StorageException.class)
+                .hasMessageContaining("invalid term 9, promise 3 or recovery state");
+    }
+
+    @Test
+    void forcingANewClusterMarksTheDirectoryAndKeepsTheLog() {
+        try (FileStorage s = new FileStorage(dataDir())) {
+            s.load();
+            s.saveTerm(6, 1);
+            s.saveRecovery(RecoveryState.AMNESIAC);
+            s.append(entries(1, 4, 6));
+        }
+        FileStorage.SurvivingLog expected = new FileStorage.SurvivingLog(6, 4, 0, RecoveryState.AMNESIAC);
+        assertThat(FileStorage.inspect(dataDir())).as("inspect changes nothing").isEqualTo(expected);
+        assertThat(FileStorage.inspect(dataDir())).isEqualTo(expected);
+        assertThat(FileStorage.forceNewCluster(dataDir())).isEqualTo(expected);
+        PersistentState state = loadFresh();
+        assertThat(state.recovery()).isEqualTo(RecoveryState.FORCED_NEW_CLUSTER);
+        assertThat(state.term()).isEqualTo(6);
+        assertThat(state.entries()).isEqualTo(entries(1, 4, 6));
+    }
+
+    @Test
+    void forcingANewClusterFromAnEmptyLogIsRefused() {
+        try (FileStorage s = new FileStorage(dataDir())) {
+            s.load();
+            s.saveTerm(6, 1);
+        }
+        assertThatThrownBy(() -> FileStorage.forceNewCluster(dataDir())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("empty log");
+        assertThat(loadFresh().recovery()).isEqualTo(RecoveryState.NONE);
+        assertThatThrownBy(() -> FileStorage.forceNewCluster(tmp.resolve("missing")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not a data directory");
+    }
+
+    @Test
+    void forcingANewClusterWhileTheNodeRunsIsRefused() {
+        try (FileStorage running = new FileStorage(dataDir())) {
+            running.load();
+            running.append(entries(1, 2, 1));
+            assertThatThrownBy(() -> FileStorage.forceNewCluster(dataDir())).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("cannot share one data directory");
+        }
+        assertThat(loadFresh().recovery()).isEqualTo(RecoveryState.NONE);
+    }
+
     @Test
     void corruptSnapshotFileIsReported() throws IOException {
         try (FileStorage s = new FileStorage(dataDir())) {

@@ -63,6 +63,25 @@ abstract class StorageContractTest {
     }
 
     @Test
+    void recoveryStateSurvivesRestartsAndTermChanges() {
+        Storage s = opened();
+        assertThat(restart().recovery()).isEqualTo(RecoveryState.NONE);
+        current.saveRecovery(RecoveryState.AMNESIAC);
+        PersistentState state = restart();
+        assertThat(state.fresh()).as("a stored amnesia is something written").isFalse();
+        assertThat(state.recovery()).isEqualTo(RecoveryState.AMNESIAC);
+        current.saveTerm(4, 2); // the first Append a wiped node takes: the amnesia must outlive it
+        state = restart();
+        assertThat(state.recovery()).isEqualTo(RecoveryState.AMNESIAC);
+        assertThat(state.term()).isEqualTo(4);
+        assertThat(state.promisedTo()).isEqualTo(2);
+        current.saveRecovery(RecoveryState.NONE);
+        state = restart();
+        assertThat(state.recovery()).isEqualTo(RecoveryState.NONE);
+        assertThat(state.term()).as("the term is kept when the recovery state changes").isEqualTo(4);
+    }
+
+    @Test
     void termAndPromiseSurviveRestart() {
         Storage s = opened();
         s.saveTerm(3, 2);

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>
  * args:   --id N --members 1=127.0.0.1:P1,2=127.0.0.1:P2,... [--witness 3[,4]] --data DIR --key-file F
- *         [--cluster NAME] [--max-print-bytes N]
+ *         [--cluster NAME] [--max-print-bytes N] [--follower-timeout MS]
  * stdout: EVT &lt;epochMillis&gt; &lt;nanoTime&gt; READY | CLOSED | GAINED term | LOST term | LEADER id term
  *                                           | COMMIT index term data | SNAPSHOT index | FAILED reason
  *         ACK index text | NACK text reason | STREAM-END prefix appended
@@ -57,7 +57,12 @@ public final class ClusterNodeMain {
         this.out = out;
         this.maxPrintBytes = o.maxPrintBytes;
         byte[] key = Files.readAllBytes(o.keyFile);
-        ElectionConfig config = new ElectionConfig(o.cluster, o.id, o.members, Timings.DEFAULTS);
+        Timings t = Timings.DEFAULTS;
+        if (o.followerTimeoutMillis > 0) {
+            t = new Timings(t.tickMillis(), t.heartbeatMillis(), o.followerTimeoutMillis, t.driftMargin(),
+                    t.candidateRetryMillis(), t.holdDownMillis());
+        }
+        ElectionConfig config = new ElectionConfig(o.cluster, o.id, o.members, t);
         this.node = ElectionNode.builder(config)
                 .dataDirectory(o.data)
                 .clusterKey(key)
@@ -304,7 +309,8 @@ public final class ClusterNodeMain {
 
     // ------------------------------------------------------------------ arguments
 
-    private record Options(int id, List<Member> members, Path data, Path keyFile, String cluster, int maxPrintBytes) {
+    private record Options(int id, List<Member> members, Path data, Path keyFile, String cluster, int maxPrintBytes,
+                           long followerTimeoutMillis) {
         static Options parse(String[] args) {
             Integer id = null;
             String members = null;
@@ -313,6 +319,7 @@ public final class ClusterNodeMain {
             Path keyFile = null;
             String cluster = "baton-test";
             int maxPrintBytes = Integer.MAX_VALUE;
+            long followerTimeoutMillis = 0;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (i + 1 >= args.length) throw new IllegalArgumentException(flag + " needs a value");
@@ -327,13 +334,15 @@ public final class ClusterNodeMain {
                     case "--key-file" -> keyFile = Path.of(value);
                     case "--cluster" -> cluster = value;
                     case "--max-print-bytes" -> maxPrintBytes = Integer.parseInt(value);
+                    case "--follower-timeout" -> followerTimeoutMillis = Long.parseLong(value);
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
             if (id == null || members == null || data == null || keyFile == null) {
                 throw new IllegalArgumentException("--id, --members, --data and --key-file are required");
             }
-            return new Options(id, parseMembers(members, witnesses), data, keyFile, cluster, maxPrintBytes);
+            return new Options(id, parseMembers(members, witnesses), data, keyFile, cluster, maxPrintBytes,
+                    followerTimeoutMillis);
         }
 
         private static List<Member> parseMembers(String spec, Set<Integer> witnesses) {
