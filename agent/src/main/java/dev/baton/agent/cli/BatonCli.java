@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
                 KeygenCommand.class,
                 AgentCommand.class,
                 StatusCommand.class,
+                ReloadCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
