@@ -115,6 +115,7 @@ class TarballIT {
                 String option = line.replaceAll("#.*", "").trim();
                 if (!option.isEmpty()) assertThat(cmdline).contains(option);
             }
+            rollingConfigChange(apiPorts);
             assertThat(tarball.mavenWasCalled()).as("the packaged launcher ran mvn").isFalse();
         } finally {
             for (Process p : nodes) p.destroy();
@@ -123,6 +124,49 @@ class TarballIT {
             }
         }
         for (Process p : nodes) assertThat(p.exitValue()).as("SIGTERM stops a node as a success (143): " + logs()).isIn(0, 143);
+    }
+
+    /**
+     * OPERATIONS.md's rolling config change, through {@code bin/baton reload} (SIGHUP): one node at a time gets a
+     * new service and JSON logs; until every node has it the leader names the others as mismatched; a change of
+     * membership is refused and applies nothing.
+     */
+    private void rollingConfigChange(int[] apiPorts) throws Exception {
+        String extra = "  - name: api\n    check: {tcp: \"{address}:9\", interval: 500ms}\n"
+                + "    instances:\n      - {name: a, address: 127.0.0.1}\n";
+        for (int id = 1; id <= 3; id++) {
+            Path config = tarball.file("node" + id + ".yaml");
+            Files.writeString(config, Files.readString(config).replace("format: text", "format: json") + extra);
+            UnpackedTarball.Result reload = tarball.run(Map.of(), "reload", "--config", "node" + id + ".yaml");
+            assertThat(reload.exitCode()).as(reload.output()).isZero();
+            int port = apiPorts[id];
+            await("node " + id + " reloaded").atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(status(port).path("last_reload").asText()).endsWith("applied: services +1 -0 ~0 (added: api); log format"));
+            int upgraded = id;
+            await("the leader names the nodes not reloaded yet").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .untilAsserted(() -> {
+                        List<Integer> expected = new ArrayList<>();
+                        for (int other = upgraded + 1; other <= 3; other++) expected.add(other);
+                        List<Integer> mismatch = new ArrayList<>();
+                        status(apiPorts[1]).path("config_mismatch").forEach(n -> mismatch.add(n.asInt()));
+                        assertThat(mismatch).isEqualTo(expected);
+                    });
+        }
+        String log = Files.readString(dir.resolve("node1.log"));
+        String lastLine = log.lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(JSON.readTree(lastLine).path("level").asText()).as("JSON log lines after the reload: " + lastLine).isNotEmpty();
+
+        Path node3 = tarball.file("node3.yaml");
+        String before = Files.readString(node3);
+        int otherPort = UnpackedTarball.freePort();
+        Files.writeString(node3, before.replaceFirst("(id: 2, address: 127\\.0\\.0\\.1:)\\d+", "$1" + otherPort));
+        assertThat(Files.readString(node3)).isNotEqualTo(before);
+        UnpackedTarball.Result refused = tarball.run(Map.of(), "reload", "--config", "node3.yaml");
+        assertThat(refused.exitCode()).as(refused.output()).isZero();
+        await("membership change refused").atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+                assertThat(status(apiPorts[3]).path("last_reload").asText())
+                        .endsWith("refused: cluster.members changed; these need a restart of the node (nothing was applied)"));
+        assertThat(status(apiPorts[1]).path("config_mismatch")).isEmpty();
     }
 
     private JsonNode status(int port) throws IOException, InterruptedException {
