@@ -24,6 +24,16 @@ final class ReloadOnHangup {
 
     static void install(AgentNode agent, ConfigLoader loader, Path file) {
         Object oneAtATime = new Object();
+        try {
+            handle(agent, loader, file, oneAtATime);
+        } catch (IllegalArgumentException e) {
+            // The JVM reserves SIGHUP under -Xrs, or a host application took it: reload through a restart then.
+            LOG.warn("SIGHUP cannot be handled here ({}); `baton reload` will not work, restart to apply a config",
+                    e.getMessage());
+        }
+    }
+
+    private static void handle(AgentNode agent, ConfigLoader loader, Path file, Object oneAtATime) {
         Signal.handle(new Signal("HUP"), signal -> {
             synchronized (oneAtATime) {
                 BatonConfig reloaded;

@@ -26,6 +26,13 @@ class ConfigDigestTest {
     }
 
     @Test
+    void anExecChecksCommandIsLocalButItsTimingCounts() throws Exception {
+        String exec = ConfigFixture.example("check: {tcp: \"{address}:5672\"}", "check: {exec: [/opt/node1/check-queue]}");
+        assertThat(digest(exec.replace("/opt/node1/", "/usr/local/bin/"))).isEqualTo(digest(exec));
+        assertThat(digest(exec.replace("check-queue]", "check-queue], interval: 5s"))).isNotEqualTo(digest(exec));
+    }
+
+    @Test
     void theOrderServicesAndInstancesAreWrittenInDoesNotCount() throws Exception {
         String swapped = ConfigFixture.EXAMPLE.replace("""
                   - {name: a, address: 127.0.0.1, priority: 1}

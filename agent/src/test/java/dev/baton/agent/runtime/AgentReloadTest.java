@@ -23,6 +23,13 @@ import static org.awaitility.Awaitility.await;
  */
 class AgentReloadTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A second service, added by a reload. */
+    private static final String TWO = """
+              - name: two
+                check: {exec: ["true"], interval: 50ms}
+                instances:
+                  - {name: b, address: 127.0.0.2}
+            """;
     private AgentNode node;
 
     @AfterEach
@@ -64,12 +71,7 @@ class AgentReloadTest {
         assertThat(PidFile.read(first.cluster().dataDir())).hasValue(ProcessHandle.current().pid());
         String digestBefore = status().path("config_digest").asText();
 
-        BatonConfig second = new ConfigLoader().load(files.write(config("""
-                  - name: two
-                    check: {exec: ["true"], interval: 50ms}
-                    instances:
-                      - {name: b, address: 127.0.0.2}
-                """)));
+        BatonConfig second = new ConfigLoader().load(files.write(config(TWO)));
         assertThat(node.reload(second)).isEqualTo("applied: services +1 -0 ~0 (added: two)");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode services = status().path("services");
@@ -90,12 +92,7 @@ class AgentReloadTest {
         BatonConfig first = new ConfigLoader().load(files.write(config("")));
         node = AgentNode.start(first);
         String digest = status().path("config_digest").asText();
-        BatonConfig grown = new ConfigLoader().load(files.write(config("""
-                  - name: two
-                    check: {exec: ["true"], interval: 50ms}
-                    instances:
-                      - {name: b, address: 127.0.0.2}
-                """).replace("    - {id: 1, address: 127.0.0.1:0}\n",
+        BatonConfig grown = new ConfigLoader().load(files.write(config(TWO).replace("    - {id: 1, address: 127.0.0.1:0}\n",
                 "    - {id: 1, address: 127.0.0.1:0}\n    - {id: 2, address: 127.0.0.1:1}\n")));
         assertThat(node.reload(grown)).isEqualTo("refused: cluster.members changed; these need a restart of the node"
                 + " (nothing was applied)");
