@@ -1,6 +1,7 @@
 package dev.baton.agent.cli;
 
 import dev.baton.agent.config.BatonConfig;
+import dev.baton.agent.config.ConfigLoader;
 import dev.baton.agent.runtime.AgentNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
         name = "agent",
         mixinStandardHelpOptions = true,
         description = "Runs a Baton node: election member, health checks, decisions, DNS server and status API."
-                + " Stops gracefully (handing leadership over) on SIGTERM or SIGINT.")
+                + " Stops gracefully (handing leadership over) on SIGTERM or SIGINT; SIGHUP re-reads the config.")
 final class AgentCommand implements Callable<Integer> {
     @Mixin
     ConfigArgument config;
@@ -38,6 +39,8 @@ final class AgentCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return BatonCli.EXIT_FAILURE;
         }
+        BatonCli baton = (BatonCli) spec.parent().userObject();
+        ReloadOnHangup.install(agent, new ConfigLoader(baton.env()), config.file);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
                 AgentCommand.class,
                 StatusCommand.class,
                 RecoverCommand.class,
+                ReloadCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })

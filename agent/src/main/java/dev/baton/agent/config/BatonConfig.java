@@ -12,11 +12,13 @@ import java.util.Optional;
  * @param leaderPublish where the leader node itself is published ({@code leader.publish}); empty for none
  * @param warnings      what is valid but risky (a secret file others can read), for {@code baton validate}
  *                      and the agent's log
+ * @param logFormat     {@code logging.format}: how log lines are written
  */
 public record BatonConfig(ClusterConfig cluster, ApiConfig api, DnsConfig dns, List<ServiceConfig> services,
-                          List<PublisherConfig> leaderPublish, List<ConfigError> warnings) {
+                          List<PublisherConfig> leaderPublish, List<ConfigError> warnings, LogFormat logFormat) {
     public BatonConfig {
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(dns, "dns");
         services = List.copyOf(services);
@@ -25,7 +27,12 @@ public record BatonConfig(ClusterConfig cluster, ApiConfig api, DnsConfig dns, L
     }
 
     public BatonConfig(ClusterConfig cluster, ApiConfig api, DnsConfig dns, List<ServiceConfig> services) {
-        this(cluster, api, dns, services, List.of(), List.of());
+        this(cluster, api, dns, services, List.of(), List.of(), LogFormat.DEFAULT);
+    }
+
+    public BatonConfig(ClusterConfig cluster, ApiConfig api, DnsConfig dns, List<ServiceConfig> services,
+                       List<PublisherConfig> leaderPublish, List<ConfigError> warnings) {
+        this(cluster, api, dns, services, leaderPublish, warnings, LogFormat.DEFAULT);
     }
 
     public Optional<ServiceConfig> service(String name) {

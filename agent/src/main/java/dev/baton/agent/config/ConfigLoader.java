@@ -53,7 +53,7 @@ public final class ConfigLoader {
             errors.throwIfAny();
             throw new ConfigException(List.of(new ConfigError("", file + " is empty")));
         }
-        root.allowOnly("cluster", "api", "dns", "services", "leader");
+        root.allowOnly("cluster", "api", "dns", "services", "leader", "logging");
         Path configDir = file.toAbsolutePath().normalize().getParent();
 
         Optional<ClusterConfig> cluster = ClusterReader.read(root.get("cluster"), configDir, env);
@@ -63,16 +63,18 @@ public final class ConfigLoader {
         PublishReader publishReader = new PublishReader(configDir, env);
         Optional<List<ServiceConfig>> services = ServiceReader.read(root.get("services"), publishReader, members);
         Optional<List<PublisherConfig>> leaderPublish = readLeader(root.get("leader"), publishReader, members);
+        Optional<LogFormat> logFormat = readLogging(root.get("logging"));
         services.ifPresent(s -> PublishTargets.checkDistinct(s, leaderPublish.orElse(List.of()), root));
         if (services.isPresent() && dns.isPresent()) checkServiceNamesFreeOfNameServers(services.get(), dns.get(), root);
 
         errors.throwIfAny();
-        if (cluster.isEmpty() || api.isEmpty() || dns.isEmpty() || services.isEmpty() || leaderPublish.isEmpty()) {
+        if (cluster.isEmpty() || api.isEmpty() || dns.isEmpty() || services.isEmpty() || leaderPublish.isEmpty()
+                || logFormat.isEmpty()) {
             // Every reader reports before it returns empty; reaching this is a bug in a reader.
             throw new IllegalStateException("config section rejected without an error");
         }
         return new BatonConfig(cluster.get(), api.get(), dns.get(), services.get(), leaderPublish.get(),
-                errors.warnings());
+                errors.warnings(), logFormat.get());
     }
 
     /** A name inside the zone holds either a name server's address or a service's answer, not both. */
@@ -109,6 +111,15 @@ public final class ConfigLoader {
         if (leader.asMap().isEmpty()) return Optional.empty();
         leader.allowOnly("publish");
         return reader.read(leader.get("publish"), PublishReader.Scope.LEADER, Optional.empty(), members);
+    }
+
+    /** {@code logging: {format: text | json}}. */
+    private static Optional<LogFormat> readLogging(ConfigNode logging) {
+        if (!logging.isPresent()) return Optional.of(LogFormat.DEFAULT);
+        if (logging.asMap().isEmpty()) return Optional.empty();
+        logging.allowOnly("format");
+        ConfigNode format = logging.get("format");
+        return format.isPresent() ? format.asEnum(LogFormat.class) : Optional.of(LogFormat.DEFAULT);
     }
 
     private static Optional<ApiConfig> readApi(ConfigNode api) {

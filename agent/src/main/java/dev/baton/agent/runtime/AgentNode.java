@@ -5,6 +5,8 @@ import dev.baton.agent.check.InstanceHealth;
 import dev.baton.agent.check.InstanceKey;
 import dev.baton.agent.check.InstanceStatus;
 import dev.baton.agent.config.BatonConfig;
+import dev.baton.agent.config.ConfigDigest;
+import dev.baton.agent.logging.LogOutput;
 import dev.baton.agent.config.HostPort;
 import dev.baton.agent.config.InstanceConfig;
 import dev.baton.agent.config.MemberConfig;
@@ -57,7 +59,10 @@ public final class AgentNode implements AutoCloseable {
     /** The agent loop's period: reports and decisions are also triggered at once by any change. */
     static final long LOOP_MILLIS = 20;
 
-    private final BatonConfig config;
+    /** Replaced by a reload (on the agent loop thread); read anywhere. */
+    private volatile BatonConfig config;
+    private volatile String configDigest;
+    private volatile String lastReload;
     private final int self;
     private final long currentWithinNanos;
     private final ViewBook views = new ViewBook();
@@ -73,11 +78,12 @@ public final class AgentNode implements AutoCloseable {
     private StatusServer api;
     private CheckRunner checks;
     private DecisionMaker decisions;
-    private PublishEngine publishing;
+    private volatile PublishEngine publishing;
     private long lastReportMillis;
 
     private AgentNode(BatonConfig config) {
         this.config = config;
+        this.configDigest = ConfigDigest.of(config);
         this.self = config.cluster().node();
         this.currentWithinNanos = config.cluster().timings().promiseNanos();
         Map<Integer, String> addresses = new HashMap<>();
@@ -97,6 +103,7 @@ public final class AgentNode implements AutoCloseable {
 
     /** Starts every part; throws (having stopped what it started) if a port cannot be bound or storage fails. */
     public static AgentNode start(BatonConfig config) {
+        LogOutput.apply(config.logFormat());
         AgentNode agent = new AgentNode(config);
         try {
             agent.startParts();
@@ -121,6 +128,10 @@ public final class AgentNode implements AutoCloseable {
                 .listener(replica)
                 .start();
         replica.attach(node);
+        replica.onChange(() -> {
+            PublishEngine engine = publishing;
+            if (engine != null) engine.poke();
+        });
         startPublishing();
 
         List<InetSocketAddress> dnsListen = new ArrayList<>();
@@ -148,6 +159,7 @@ public final class AgentNode implements AutoCloseable {
         }
         ConfirmationGate confirmations = new ConfirmationGate(intervals);
         replica.onNotice(notice -> confirm(confirmations, notice));
+        PidFile.write(config.cluster().dataDir());
         loop.scheduleWithFixedDelay(this::step, LOOP_MILLIS, LOOP_MILLIS, TimeUnit.MILLISECONDS);
         pauses = new PauseWatch(config.cluster().timings().followerTimeoutMillis());
         int services = config.services().size();
@@ -158,7 +170,8 @@ public final class AgentNode implements AutoCloseable {
 
     /** Every configured publisher, reconciled by its own engine threads; poked by every applied change. */
     private void startPublishing() {
-        publishing = new PublishEngine(new LeaseGate(node), AgentNode::millis, Clock.systemUTC(), new java.util.Random());
+        BatonConfig config = this.config;
+        PublishEngine publishing = new PublishEngine(new LeaseGate(node), AgentNode::millis, Clock.systemUTC(), new java.util.Random());
         Intents intents = new Intents(config, () -> node, replica::view, currentWithinNanos);
         for (ServiceConfig service : config.services()) {
             for (PublisherConfig p : service.publish()) {
@@ -170,8 +183,77 @@ public final class AgentNode implements AutoCloseable {
         for (PublisherConfig p : config.leaderPublish()) {
             publishing.add(Intent.LEADER_SCOPE, PublisherFactory.create(p, true, config.cluster().timings()), intents::leader);
         }
-        replica.onChange(publishing::poke);
         publishing.start();
+        this.publishing = publishing;
+    }
+
+    /**
+     * Re-reads the config: applies {@code reloaded} in place (services, checks, TTL and zone settings, publishers,
+     * log format) or, when it changes what only a restart can (cluster membership, timings, listen addresses),
+     * applies nothing. Runs on the agent loop thread, so no decision pass sees half a config; blocks the caller
+     * until done (bounded).
+     *
+     * @return one line saying what was applied or why nothing was ({@link ConfigChange#describe()}), also logged
+     */
+    public String reload(BatonConfig reloaded) {
+        java.util.concurrent.Future<String> done = loop.submit(() -> applyReload(reloaded));
+        try {
+            return done.get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted before the reload finished";
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.error("config reload failed", e);
+            return "failed: " + e;
+        }
+    }
+
+    /** {@link #reload}'s work, on the agent loop thread. Checks first, then decisions, answers, publishers. */
+    private String applyReload(BatonConfig reloaded) {
+        BatonConfig previous = config;
+        ConfigChange change = ConfigChange.between(previous, reloaded);
+        String outcome = change.describe();
+        lastReload = Instant.now() + " " + outcome;
+        if (!change.restartNeeded().isEmpty()) {
+            LOG.warn("config reload {}", outcome);
+            return outcome;
+        }
+        if (change.logFormatChanged()) LogOutput.apply(reloaded.logFormat());
+        config = reloaded;
+        configDigest = ConfigDigest.of(reloaded);
+        java.util.Set<InstanceKey> keep = new java.util.HashSet<>();
+        for (ServiceConfig service : reloaded.services()) {
+            for (InstanceConfig instance : service.instances()) {
+                InstanceKey key = new InstanceKey(service.name(), instance.name());
+                keep.add(key);
+                Optional<InstanceConfig> old = previous.service(service.name()).flatMap(s -> s.instance(instance.name()));
+                if (old.isPresent() && old.get().check().equals(instance.check())) continue;
+                // A new check starts from unknown, as at start: the old check's view says nothing of the new target.
+                if (old.isPresent()) checks.remove(service.name(), instance.name());
+                observations.track(key);
+                checks.add(service.name(), instance.name(), instance.check());
+            }
+        }
+        for (ServiceConfig service : previous.services()) {
+            for (InstanceConfig instance : service.instances()) {
+                if (!keep.contains(new InstanceKey(service.name(), instance.name()))) {
+                    checks.remove(service.name(), instance.name());
+                }
+            }
+        }
+        observations.retainOnly(keep);
+        decisions.reconfigure(reloaded);
+        replica.retable(new AnswerTables(reloaded));
+        if (change.publishersChanged()) {
+            // The engine is built from the whole list: restart it (a VIP is released and taken again at once).
+            PublishEngine old = publishing;
+            publishing = null;
+            if (old != null) old.close();
+            startPublishing();
+        }
+        reportDue.set(true);
+        LOG.info("config reload {}", outcome);
+        return outcome;
     }
 
     /** Expedited confirmation: a peer saw instances change; check them here now, within the gate's bound. */
@@ -201,7 +283,7 @@ public final class AgentNode implements AutoCloseable {
             int leader = status.leaderId();
             if (leader != 0 && leader != self
                     && (reportDue.getAndSet(false) || now - lastReportMillis >= Observations.REPORT_INTERVAL_MILLIS)) {
-                node.send(leader, observations.reportTo(self, leader, now).encode());
+                node.send(leader, observations.reportTo(self, leader, now, configDigest).encode());
                 lastReportMillis = now;
             }
             decisions.run();
@@ -220,6 +302,7 @@ public final class AgentNode implements AutoCloseable {
      * (one, or a page in config order); null when the one service asked for does not exist.
      */
     Map<String, Object> status(StatusQuery query) {
+        BatonConfig config = this.config;
         NodeStatus s = node.status();
         DecisionState.View view = replica.view();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -243,6 +326,15 @@ public final class AgentNode implements AutoCloseable {
             peers.add(peer);
         }
         out.put("peers", peers);
+        // Config consistency: the leader knows every peer's digest (from its reports); a follower its own.
+        ConfigAgreement agreement = new ConfigAgreement(configDigest, views.configDigests());
+        out.put("config_digest", configDigest);
+        Map<String, String> digests = new java.util.TreeMap<>();
+        agreement.reports().forEach((id, d) -> digests.put(String.valueOf(id), d));
+        digests.put(String.valueOf(self), configDigest);
+        out.put("config_digests", digests);
+        out.put("config_mismatch", List.copyOf(agreement.mismatched()));
+        out.put("last_reload", lastReload);
         Map<InstanceKey, InstanceHealth> local = observations.snapshot();
         List<ServiceConfig> selected;
         if (query.service().isPresent()) {
@@ -256,10 +348,11 @@ public final class AgentNode implements AutoCloseable {
             out.put("offset", from);
         }
         out.put("services_total", config.services().size());
-        out.put("summary", summary(view, local));
+        out.put("summary", summary(config, view, local));
         Map<String, List<PublisherStatus>> publishersByScope = new java.util.HashMap<>();
-        if (publishing != null) {
-            for (PublisherStatus p : publishing.status()) {
+        PublishEngine engine = publishing;
+        if (engine != null) {
+            for (PublisherStatus p : engine.status()) {
                 publishersByScope.computeIfAbsent(p.scope(), k -> new ArrayList<>()).add(p);
             }
         }
@@ -317,7 +410,7 @@ public final class AgentNode implements AutoCloseable {
      * Counts over every service, cheap to compute at any size: where each service stands (on its preferred
      * instance, failed over, answering nothing, not decided yet), this node's own checks, the publishers.
      */
-    private Map<String, Object> summary(DecisionState.View view, Map<InstanceKey, InstanceHealth> local) {
+    private Map<String, Object> summary(BatonConfig config, DecisionState.View view, Map<InstanceKey, InstanceHealth> local) {
         int preferred = 0;
         int failedOver = 0;
         int none = 0;
@@ -342,7 +435,8 @@ public final class AgentNode implements AutoCloseable {
         Map<String, Integer> checks = new java.util.TreeMap<>();
         local.values().forEach(h -> checks.merge(h.name().toLowerCase(), 1, Integer::sum));
         Map<String, Integer> publishers = new java.util.TreeMap<>();
-        if (publishing != null) publishing.status().forEach(p -> publishers.merge(p.state().text(), 1, Integer::sum));
+        PublishEngine engine = publishing;
+        if (engine != null) engine.status().forEach(p -> publishers.merge(p.state().text(), 1, Integer::sum));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("services", services);
         summary.put("local_checks", checks);
@@ -413,11 +507,13 @@ public final class AgentNode implements AutoCloseable {
         loop.shutdownNow();
         if (pauses != null) pauses.close();
         // Before the election stops: a node-local VIP is released while this node still knows it holds it.
-        if (publishing != null) publishing.close();
+        PublishEngine engine = publishing;
+        if (engine != null) engine.close();
         if (checks != null) checks.close();
         if (api != null) api.close();
         if (dns != null) dns.close();
         if (node != null) node.close();
+        PidFile.remove(config.cluster().dataDir());
     }
 
     private static long millis() {

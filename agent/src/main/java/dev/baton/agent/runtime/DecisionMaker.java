@@ -38,7 +38,8 @@ import java.util.function.LongSupplier;
 final class DecisionMaker {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionMaker.class);
 
-    private final BatonConfig config;
+    private BatonConfig config;
+    private String configDigest;
     private final ElectionNode node;
     private final Replica replica;
     private final ViewBook views;
@@ -56,6 +57,7 @@ final class DecisionMaker {
     DecisionMaker(BatonConfig config, ElectionNode node, Replica replica, ViewBook views, Observations own,
                   LongSupplier monotonicMillis, Clock wallClock, long currentWithinNanos) {
         this.config = config;
+        this.configDigest = dev.baton.agent.config.ConfigDigest.of(config);
         this.node = node;
         this.replica = replica;
         this.views = views;
@@ -87,6 +89,20 @@ final class DecisionMaker {
         return false;
     }
 
+    /**
+     * Decides from {@code reloaded} from the next pass on (a reload: services, checks, policies may have
+     * changed; the cluster's membership has not). Agent loop thread only.
+     */
+    void reconfigure(BatonConfig reloaded) {
+        this.config = reloaded;
+        this.configDigest = dev.baton.agent.config.ConfigDigest.of(reloaded);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (ServiceConfig s : reloaded.services()) names.add(s.name());
+        inFlight.keySet().retainAll(names);
+        activeSince.keySet().retainAll(names);
+        upSince.keySet().removeIf(k -> reloaded.service(k.service()).flatMap(s -> s.instance(k.instance())).isEmpty());
+    }
+
     void run() {
         long leading = node.leadingTerm();
         if (leading < 0) {
@@ -110,7 +126,9 @@ final class DecisionMaker {
         if (!node.isCurrent(currentWithinNanos) || !node.hasDeliveredAllKnown()) return;
         long now = monotonicMillis.getAsLong();
         int self = config.cluster().node();
-        List<NodeView> all = views.with(new NodeView(self, now, own.snapshot()));
+        // A node whose services differ from ours counts as not reporting (ConfigAgreement).
+        List<NodeView> all = new ConfigAgreement(configDigest, views.configDigests())
+                .agreeing(views.with(new NodeView(self, now, own.snapshot())));
         DecisionState.View state = replica.view();
         List<Decision> batch = new ArrayList<>();
         for (ServiceConfig service : config.services()) {

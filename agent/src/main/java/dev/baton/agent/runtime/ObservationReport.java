@@ -12,16 +12,21 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What one node sees of the instances, sent to the leader over the cluster transport when it changes and every
  * {@link Observations#REPORT_INTERVAL_MILLIS}, so the leader can tell a silent node from a node whose view did
  * not change. A <em>full</em> report holds every instance; a <em>delta</em> holds only what changed since the
  * report of the previous {@code seq} (nothing, when nothing did), so traffic and the leader's work grow with
- * changes rather than with the number of instances. Encoded as a small JSON object:
- * {@code {"v":2,"type":"observations","node":2,"seq":7,"full":false,"health":{"db/a":"down"}}}.
+ * changes rather than with the number of instances. Every report also carries the sender's
+ * {@link dev.baton.agent.config.ConfigDigest} ({@code "config"}), so the leader can leave out the views of a node
+ * whose services differ from its own; a report from a version without it reads as carrying none (not
+ * compared). Encoded as a small JSON object:
+ * {@code {"v":2,"type":"observations","node":2,"seq":7,"full":false,"config":"9f2c...","health":{"db/a":"down"}}}.
  */
-public record ObservationReport(int node, long seq, boolean full, Map<InstanceKey, InstanceHealth> health) {
+public record ObservationReport(int node, long seq, boolean full, Map<InstanceKey, InstanceHealth> health,
+                                Optional<String> configDigest) {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** 2: reports may be deltas (version 1 reports were always full; they are still read). */
     private static final int VERSION = 2;
@@ -30,6 +35,12 @@ public record ObservationReport(int node, long seq, boolean full, Map<InstanceKe
 
     public ObservationReport {
         health = Map.copyOf(health);
+        Objects.requireNonNull(configDigest, "configDigest");
+    }
+
+    /** A report without a config digest (as older versions send). */
+    public ObservationReport(int node, long seq, boolean full, Map<InstanceKey, InstanceHealth> health) {
+        this(node, seq, full, health, Optional.empty());
     }
 
     public byte[] encode() {
@@ -39,6 +50,7 @@ public record ObservationReport(int node, long seq, boolean full, Map<InstanceKe
         root.put("node", node);
         root.put("seq", seq);
         root.put("full", full);
+        configDigest.ifPresent(d -> root.put("config", d));
         ObjectNode h = root.putObject("health");
         health.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> h.put(e.getKey().service() + "/" + e.getKey().instance(), e.getValue().name().toLowerCase()));
@@ -84,6 +96,9 @@ public record ObservationReport(int node, long seq, boolean full, Map<InstanceKe
             }
             health.put(new InstanceKey(e.getKey().substring(0, slash), e.getKey().substring(slash + 1)), state);
         }
-        return new ObservationReport(root.get("node").asInt(), root.get("seq").asLong(), full, health);
+        JsonNode config = root.path("config");
+        if (!config.isMissingNode() && !config.isTextual()) throw new IllegalArgumentException("config digest is not text");
+        return new ObservationReport(root.get("node").asInt(), root.get("seq").asLong(), full, health,
+                Optional.ofNullable(config.isTextual() ? config.asText() : null));
     }
 }

@@ -90,7 +90,7 @@ final class Observations implements HealthListener {
      * {@link #FULL_REPORT_INTERVAL_MILLIS}, otherwise what changed since the previous report. Agent loop
      * thread only.
      */
-    ObservationReport reportTo(int node, int leader, long nowMillis) {
+    ObservationReport reportTo(int node, int leader, long nowMillis, String configDigest) {
         Map<InstanceKey, InstanceHealth> now = snapshot();
         boolean full = leader != lastLeader || lastFullMillis == Long.MIN_VALUE
                 || nowMillis - lastFullMillis >= FULL_REPORT_INTERVAL_MILLIS;
@@ -106,6 +106,13 @@ final class Observations implements HealthListener {
         }
         lastSent = now;
         lastLeader = leader;
-        return new ObservationReport(node, seq.incrementAndGet(), full, health);
+        return new ObservationReport(node, seq.incrementAndGet(), full, health, Optional.of(configDigest));
+    }
+
+    /** Stops tracking instances no longer configured (after a reload): they leave this node's view and reports. */
+    void retainOnly(java.util.Set<InstanceKey> keys) {
+        view.keySet().retainAll(keys);
+        lastResults.keySet().retainAll(keys);
+        changedAtMillis.keySet().retainAll(keys);
     }
 }

@@ -30,7 +30,9 @@ final class Replica implements ElectionListener {
     static final int COMPACT_EVERY = 256;
 
     private final int self;
-    private final AnswerTables tables;
+    /** Replaced by a reload; every use and the swap hold {@link #tableLock}, so no answer mixes two configs. */
+    private AnswerTables tables;
+    private final Object tableLock = new Object();
     private final ViewBook views;
     private final LongSupplier monotonicMillis;
     private final AtomicReference<AnswerTable> table = new AtomicReference<>();
@@ -55,6 +57,19 @@ final class Replica implements ElectionListener {
         this.views = views;
         this.monotonicMillis = monotonicMillis;
         table.set(tables.build(state.view()));
+    }
+
+    /**
+     * Answers from {@code reloaded} from now on (a reload: services, their instances, the zone's settings or TTL
+     * changed): rebuilds the whole table from the applied decisions and swaps it in. Any thread; waits for an
+     * apply in progress.
+     */
+    void retable(AnswerTables reloaded) {
+        synchronized (tableLock) {
+            tables = reloaded;
+            table.set(tables.build(state.view()));
+        }
+        changed.run();
     }
 
     void attach(ElectionNode node) {
@@ -117,7 +132,9 @@ final class Replica implements ElectionListener {
             appliedAtMillis.put(batch.get(i).service(), now);
             changedServices.add(batch.get(i).service());
         }
-        table.set(tables.update(table.get(), state.view(), changedServices));
+        synchronized (tableLock) {
+            table.set(tables.update(table.get(), state.view(), changedServices));
+        }
         pending.applied(index);
         for (int i = 0; i < batch.size(); i++) {
             Decision decision = batch.get(i);
@@ -158,7 +175,9 @@ final class Replica implements ElectionListener {
     public void onSnapshot(long index, long term, byte[] data) {
         state = data.length == 0 ? new DecisionState() : DecisionState.restore(data);
         pending.applied(index);
-        table.set(tables.build(state.view()));
+        synchronized (tableLock) {
+            table.set(tables.build(state.view()));
+        }
         appliedAtMillis.clear();
         long now = System.currentTimeMillis();
         state.view().decisions().forEach((service, decision) -> appliedAtMillis.put(service, now));

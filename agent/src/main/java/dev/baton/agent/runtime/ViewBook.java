@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ViewBook {
     private final Map<Integer, NodeView> views = new ConcurrentHashMap<>();
     private final Map<Integer, Long> seqs = new ConcurrentHashMap<>();
+    private final Map<Integer, String> configDigests = new ConcurrentHashMap<>();
 
     void put(NodeView view) {
         views.put(view.nodeId(), view);
@@ -40,8 +41,14 @@ final class ViewBook {
             return false;
         }
         views.put(node, new NodeView(node, receivedAtMillis, health));
+        report.configDigest().ifPresentOrElse(d -> configDigests.put(node, d), () -> configDigests.remove(node));
         seqs.put(node, report.seq());
         return true;
+    }
+
+    /** The config digest each peer sent with its latest filed report; a peer that sent none is absent. */
+    Map<Integer, String> configDigests() {
+        return Map.copyOf(configDigests);
     }
 
     /** Every peer's latest view, plus {@code own} in place of any earlier view of this node. */

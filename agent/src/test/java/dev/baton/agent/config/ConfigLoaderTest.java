@@ -110,7 +110,17 @@ class ConfigLoaderTest extends ConfigTestSupport {
                 .containsExactly("services[0].chekc: unknown key; allowed: name, policy, failback, vantage,"
                         + " when_none_healthy, check, instances, publish");
         assertThat(errors(example("api:", "apii:\n  listen: 127.0.0.1:1\napi:")))
-                .containsExactly("apii: unknown key; allowed: cluster, api, dns, services, leader");
+                .containsExactly("apii: unknown key; allowed: cluster, api, dns, services, leader, logging");
+    }
+
+    @Test
+    void loggingFormatIsTextByDefaultOrJson() throws Exception {
+        assertThat(load(ConfigFixture.EXAMPLE).logFormat()).isEqualTo(LogFormat.TEXT);
+        assertThat(load(ConfigFixture.EXAMPLE + "logging: {format: json}\n").logFormat()).isEqualTo(LogFormat.JSON);
+        assertThat(errors(ConfigFixture.EXAMPLE + "logging: {format: xml}\n"))
+                .containsExactly("logging.format: \"xml\" is not one of: text, json");
+        assertThat(errors(ConfigFixture.EXAMPLE + "logging: {level: debug}\n"))
+                .containsExactly("logging.level: unknown key; allowed: format");
     }
 
     @Test

@@ -30,6 +30,17 @@ class ObservationReportTest {
     }
 
     @Test
+    void carriesTheSendersConfigDigestAndReadsReportsWithoutOne() {
+        ObservationReport r = new ObservationReport(2, 7, false, Map.of(), java.util.Optional.of("0123456789abcdef"));
+        assertThat(new String(r.encode(), StandardCharsets.UTF_8)).contains("\"config\":\"0123456789abcdef\"");
+        assertThat(ObservationReport.decode(r.encode()).configDigest()).contains("0123456789abcdef");
+        // As a node of the previous version sends it: no digest, read as none (not compared).
+        assertThat(ObservationReport.decode(("{\"v\":2,\"type\":\"observations\",\"node\":1,\"seq\":1,"
+                + "\"full\":true,\"health\":{\"db/a\":\"up\"}}").getBytes(StandardCharsets.UTF_8)).configDigest()).isEmpty();
+        assertThat(new Observations(() -> { }).reportTo(2, 1, 0, "abcd").configDigest()).contains("abcd");
+    }
+
+    @Test
     void aNodeSendsOnlyWhatChangedBetweenFullViewsAndTheLeaderFollowsItInOrder() {
         java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
         Observations own = new Observations(changes::incrementAndGet);
@@ -41,34 +52,34 @@ class ObservationReportTest {
         own.onChange("db", "b", InstanceHealth.UP, dev.baton.agent.check.ProbeResult.pass("test", java.time.Duration.ZERO));
         ViewBook leaderBook = new ViewBook();
 
-        ObservationReport first = own.reportTo(2, 1, 0);
+        ObservationReport first = own.reportTo(2, 1, 0, "d1");
         assertThat(first.full()).as("to a new leader: the whole view").isTrue();
         assertThat(first.health()).hasSize(2);
         assertThat(leaderBook.file(first, 10)).isTrue();
 
-        ObservationReport quiet = own.reportTo(2, 1, 250);
+        ObservationReport quiet = own.reportTo(2, 1, 250, "d1");
         assertThat(quiet.full()).isFalse();
         assertThat(quiet.health()).as("nothing changed: an empty delta, the node is alive").isEmpty();
         assertThat(leaderBook.file(quiet, 260)).isTrue();
 
         own.onChange("db", "a", InstanceHealth.DOWN, dev.baton.agent.check.ProbeResult.pass("test", java.time.Duration.ZERO));
-        ObservationReport change = own.reportTo(2, 1, 500);
+        ObservationReport change = own.reportTo(2, 1, 500, "d1");
         assertThat(change.health()).containsExactly(Map.entry(a, InstanceHealth.DOWN));
-        ObservationReport lost = own.reportTo(2, 1, 600); // never arrives
+        ObservationReport lost = own.reportTo(2, 1, 600, "d1"); // never arrives
         own.onChange("db", "b", InstanceHealth.DOWN, dev.baton.agent.check.ProbeResult.pass("test", java.time.Duration.ZERO));
-        ObservationReport afterGap = own.reportTo(2, 1, 700);
+        ObservationReport afterGap = own.reportTo(2, 1, 700, "d1");
         assertThat(leaderBook.file(change, 510)).isTrue();
         assertThat(leaderBook.with(new dev.baton.agent.verdict.NodeView(1, 510, Map.of())).stream()
                 .filter(v -> v.nodeId() == 2).findFirst().orElseThrow().of(a)).isEqualTo(InstanceHealth.DOWN);
         assertThat(leaderBook.file(afterGap, 710)).as("a delta after a lost one is not filed").isFalse();
         assertThat(lost.seq()).isEqualTo(change.seq() + 1);
 
-        ObservationReport full = own.reportTo(2, 1, 1_000);
+        ObservationReport full = own.reportTo(2, 1, 1_000, "d1");
         assertThat(full.full()).as("a full view every second").isTrue();
         assertThat(leaderBook.file(full, 1_010)).isTrue();
         assertThat(leaderBook.with(new dev.baton.agent.verdict.NodeView(1, 1_010, Map.of())).stream()
                 .filter(v -> v.nodeId() == 2).findFirst().orElseThrow().of(b)).isEqualTo(InstanceHealth.DOWN);
-        assertThat(own.reportTo(2, 3, 1_100).full()).as("to another leader: the whole view").isTrue();
+        assertThat(own.reportTo(2, 3, 1_100, "d1").full()).as("to another leader: the whole view").isTrue();
     }
 
     @ParameterizedTest
