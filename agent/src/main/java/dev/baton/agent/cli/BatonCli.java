@@ -25,6 +25,13 @@ import picocli.CommandLine.Spec;
                 AgentCommand.class,
                 StatusCommand.class,
                 DemoCommand.class,
+                ActionCommands.Switch.class,
+                ActionCommands.Drain.class,
+                ActionCommands.Undrain.class,
+                ActionCommands.Pin.class,
+                ActionCommands.Unpin.class,
+                ActionCommands.ApproveFailback.class,
+                ActionCommands.History.class,
                 CommandLine.HelpCommand.class,
         })
 public final class BatonCli implements Runnable {

@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param leaderPublish where the leader node itself is published ({@code leader.publish}); empty for none
  * @param warnings      what is valid but risky (a secret file others can read), for {@code baton validate}
  *                      and the agent's log
+ * @param history       how much replicated history to keep ({@code history:})
  */
 public record BatonConfig(ClusterConfig cluster, ApiConfig api, DnsConfig dns, List<ServiceConfig> services,
-                          List<PublisherConfig> leaderPublish, List<ConfigError> warnings) {
+                          List<PublisherConfig> leaderPublish, List<ConfigError> warnings, HistoryConfig history) {
     public BatonConfig {
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(api, "api");
@@ -22,6 +23,12 @@ public record BatonConfig(ClusterConfig cluster, ApiConfig api, DnsConfig dns, L
         services = List.copyOf(services);
         leaderPublish = List.copyOf(leaderPublish);
         warnings = List.copyOf(warnings);
+        Objects.requireNonNull(history, "history");
+    }
+
+    public BatonConfig(ClusterConfig cluster, ApiConfig api, DnsConfig dns, List<ServiceConfig> services,
+                       List<PublisherConfig> leaderPublish, List<ConfigError> warnings) {
+        this(cluster, api, dns, services, leaderPublish, warnings, HistoryConfig.DEFAULT);
     }
 
     public BatonConfig(ClusterConfig cluster, ApiConfig api, DnsConfig dns, List<ServiceConfig> services) {

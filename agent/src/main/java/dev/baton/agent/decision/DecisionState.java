@@ -110,14 +110,7 @@ public final class DecisionState {
             record.accept(action);
             if (!action.accepted()) continue;
             ServiceOverrides before = overrides.getOrDefault(action.service(), ServiceOverrides.NONE);
-            ServiceOverrides after = switch (action.kind()) {
-                case SWITCH -> before.withSwitchedTo(action.instanceName());
-                case DRAIN -> before.withDrained(action.instance(), true);
-                case UNDRAIN -> before.withDrained(action.instance(), false);
-                case PIN -> before.withPinned(action.instanceName());
-                case UNPIN -> before.withPinned(Optional.empty());
-                case APPROVE_FAILBACK -> before;
-            };
+            ServiceOverrides after = before.after(action.kind(), action.instance());
             putOrRemove(overrides, action.service(), after);
         }
         List<ApplyOutcome> outcomes = new ArrayList<>(batch.size());
@@ -136,7 +129,7 @@ public final class DecisionState {
             record.accept(decision);
             ServiceOverrides o = overrides.get(decision.service());
             if (o != null && o.switchedTo().isPresent() && !o.switchedTo().get().equals(decision.instance())) {
-                putOrRemove(overrides, decision.service(), o.withSwitchedTo(Optional.empty()));
+                putOrRemove(overrides, decision.service(), o.withoutSwitch());
             }
             outcomes.add(ApplyOutcome.APPLIED);
         }

@@ -31,17 +31,23 @@ public record ServiceOverrides(SortedSet<String> drained, Optional<String> pinne
         return drained.contains(instance);
     }
 
-    ServiceOverrides withDrained(String instance, boolean drain) {
-        TreeSet<String> next = new TreeSet<>(drained);
-        if (drain) next.add(instance); else next.remove(instance);
-        return new ServiceOverrides(next, pinned, switchedTo);
+    /** The overrides an accepted action of {@code kind} naming {@code instance} (null if none) leaves. */
+    public ServiceOverrides after(OperatorAction.Kind kind, String instance) {
+        return switch (kind) {
+            case SWITCH -> new ServiceOverrides(drained, pinned, Optional.of(instance));
+            case DRAIN, UNDRAIN -> {
+                TreeSet<String> next = new TreeSet<>(drained);
+                if (kind == OperatorAction.Kind.DRAIN) next.add(instance); else next.remove(instance);
+                yield new ServiceOverrides(next, pinned, switchedTo);
+            }
+            case PIN -> new ServiceOverrides(drained, Optional.of(instance), switchedTo);
+            case UNPIN -> new ServiceOverrides(drained, Optional.empty(), switchedTo);
+            case APPROVE_FAILBACK -> this;
+        };
     }
 
-    ServiceOverrides withPinned(Optional<String> instance) {
-        return new ServiceOverrides(drained, instance, switchedTo);
-    }
-
-    ServiceOverrides withSwitchedTo(Optional<String> instance) {
-        return new ServiceOverrides(drained, pinned, instance);
+    /** The same overrides without a switch (a decision moved the service elsewhere). */
+    ServiceOverrides withoutSwitch() {
+        return new ServiceOverrides(drained, pinned, Optional.empty());
     }
 }

@@ -1,5 +1,7 @@
 package dev.baton.agent.runtime;
 
+import dev.baton.agent.api.ApiServer;
+import dev.baton.agent.api.StatusQuery;
 import dev.baton.agent.check.CheckRunner;
 import dev.baton.agent.check.InstanceHealth;
 import dev.baton.agent.check.InstanceKey;
@@ -68,7 +70,8 @@ public final class AgentNode implements AutoCloseable {
     private final LeaderlessWarning leaderless;
     private ElectionNode node;
     private DnsServer dns;
-    private StatusServer api;
+    private final ActionDesk actions;
+    private ApiServer api;
     private CheckRunner checks;
     private DecisionMaker decisions;
     private PublishEngine publishing;
@@ -81,7 +84,9 @@ public final class AgentNode implements AutoCloseable {
         Map<Integer, String> addresses = new HashMap<>();
         for (MemberConfig m : config.cluster().members()) addresses.put(m.id(), m.address().toString());
         this.leaderless = new LeaderlessWarning(addresses);
-        this.replica = new Replica(self, new AnswerTables(config), views, AgentNode::millis);
+        this.replica = new Replica(self, new AnswerTables(config), views, AgentNode::millis, config.history().keep());
+        this.actions = new ActionDesk(self, AgentNode::millis);
+        replica.actions(actions);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "baton-agent-" + self);
             t.setDaemon(true);
@@ -119,6 +124,7 @@ public final class AgentNode implements AutoCloseable {
                 .listener(replica)
                 .start();
         replica.attach(node);
+        actions.attach(node, replica, () -> loop.execute(this::step));
         startPublishing();
 
         List<InetSocketAddress> dnsListen = new ArrayList<>();
@@ -128,12 +134,14 @@ public final class AgentNode implements AutoCloseable {
                 DnsServerOptions.withRateLimit(config.dns().rateLimit()));
         dns.start();
 
-        HostPort apiListen = config.api().listen();
-        api = new StatusServer(new InetSocketAddress(apiListen.host(), apiListen.port()), this::status);
+        api = new ApiServer(config.api(), new NodeDocuments(config, () -> node, replica, actions, this::status,
+                () -> node.isCurrent(currentWithinNanos), () -> dns != null && !dns.boundAddresses().isEmpty()));
+        replica.onEvent((type, data) -> api.events().publish(type,
+                data instanceof dev.baton.agent.decision.HistoryEntry e ? NodeDocuments.historyItem(e) : data));
         api.start();
 
         decisions = new DecisionMaker(config, node, replica, views, observations, AgentNode::millis,
-                Clock.systemUTC(), currentWithinNanos);
+                Clock.systemUTC(), currentWithinNanos, actions);
         checks = new CheckRunner(observations);
         for (ServiceConfig service : config.services()) {
             for (InstanceConfig instance : service.instances()) {
@@ -271,6 +279,7 @@ public final class AgentNode implements AutoCloseable {
             svc.put("local_check_failures", failingChecks(service));
             svc.put("local_checks_changed_at", mineSince);
             svc.put("publishers", publisherStatus(publishersByScope.getOrDefault(service.name(), List.of())));
+            svc.put("overrides", NodeDocuments.overrides(view.overrides(service.name())));
             services.add(svc);
         }
         out.put("services", services);
@@ -311,6 +320,15 @@ public final class AgentNode implements AutoCloseable {
         local.values().forEach(h -> checks.merge(h.name().toLowerCase(), 1, Integer::sum));
         Map<String, Integer> publishers = new java.util.TreeMap<>();
         if (publishing != null) publishing.status().forEach(p -> publishers.merge(p.state().text(), 1, Integer::sum));
+        // Overrides are shown loudly: a pinned service makes no automatic change (issue 9).
+        List<String> pinned = new ArrayList<>();
+        int drained = 0;
+        for (Map.Entry<String, dev.baton.agent.decision.ServiceOverrides> o : view.overrides().entrySet()) {
+            if (o.getValue().pinned().isPresent()) pinned.add(o.getKey());
+            drained += o.getValue().drained().size();
+        }
+        services.put("pinned", pinned);
+        services.put("drained_instances", drained);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("services", services);
         summary.put("local_checks", checks);
