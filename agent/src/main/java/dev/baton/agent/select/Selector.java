@@ -34,7 +34,7 @@ import java.util.StringJoiner;
  *   overruled, and an unconfigured instance has no address to publish).</li>
  *   <li><b>The active instance is {@code UNKNOWN}</b>: it stays; nothing changes on an unclear verdict.</li>
  *   <li><b>The active instance is the one an operator switched to</b> and {@code UP}: it stays, whatever the
- *   failback says (the operator moved it there on purpose).</li>
+ *   failback says (the operator moved it there on purpose), unless a failback is approved.</li>
  *   <li><b>The active instance is {@code UP}</b>: {@code sticky} stays. {@code failover} looks at the candidates with a
  *   strictly lower priority number ("better"; equal priority is not better, whatever the config order): {@code failback: immediate} moves to the best of them; {@code after D} moves to
  *   the best of them that has been continuously up for at least {@code D} (so a stable second-best can
@@ -94,7 +94,8 @@ public final class Selector {
             case DOWN -> replace(in, candidates, describe(in, active), true);
             case UNKNOWN -> choose(in, Optional.of(active),
                     describe(in, active) + "; staying on " + active + " until the verdict is clear");
-            case UP -> in.overrides().switchedTo().filter(active::equals).isPresent()
+            // An approved failback overrides a switch's hold: the operator now asks for the best instance.
+            case UP -> in.overrides().switchedTo().filter(active::equals).isPresent() && !in.overrides().failbackApproved()
                     ? choose(in, Optional.of(active), describe(in, active) + "; an operator switched to it, so it stays")
                     : service.policy() == SelectionPolicy.STICKY
                     ? choose(in, Optional.of(active), describe(in, active) + "; sticky keeps it")

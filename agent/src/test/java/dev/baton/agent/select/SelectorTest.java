@@ -311,6 +311,12 @@ class SelectorTest {
         }
 
         @Test
+        void anApprovalOverridesTheHoldOfASwitch() {
+            assertSelected(instances("a", "b").failback(MANUAL).active("b").up("a", "b").switchedTo("b")
+                    .approveFailback().select(), "a", true);
+        }
+
+        @Test
         void anApprovalNeverMovesToADrainedInstance() {
             assertSelected(instances("a", "b", "c").failback(MANUAL).active("c").up("a", "b", "c")
                     .drain("a").approveFailback().select(), "b", true);
