@@ -139,18 +139,14 @@ public final class ApiServer implements AutoCloseable {
     private void status(HttpExchange ex) throws IOException {
         getOnly(ex, () -> {
             StatusQuery query = StatusQuery.parse(ex.getRequestURI().getRawQuery());
-            Optional<Object> doc = node.status(query);
-            if (doc.isEmpty()) send(ex, 404, error("no service named " + query.service().orElse("")));
-            else ok(ex, doc.get());
+            okOrNoService(ex, node.status(query), query.service().orElse(""));
         });
     }
 
     private void history(HttpExchange ex) throws IOException {
         getOnly(ex, () -> {
             HistoryQuery query = HistoryQuery.parse(ex.getRequestURI().getRawQuery());
-            Optional<Object> doc = node.history(query);
-            if (doc.isEmpty()) send(ex, 404, error("no service named " + query.service().orElse("")));
-            else ok(ex, doc.get());
+            okOrNoService(ex, node.history(query), query.service().orElse(""));
         });
     }
 
@@ -171,11 +167,7 @@ public final class ApiServer implements AutoCloseable {
         String[] parts = rest.substring(1).split("/", -1);
         String name = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
         if (parts.length == 1) {
-            getOnly(ex, () -> {
-                Optional<Object> doc = node.service(name);
-                if (doc.isEmpty()) send(ex, 404, error("no service named " + name));
-                else ok(ex, doc.get());
-            });
+            getOnly(ex, () -> okOrNoService(ex, node.service(name), name));
             return;
         }
         if (parts.length != 2) {
@@ -314,6 +306,12 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         body.run();
+    }
+
+    /** The document, or 404 naming the service asked for when there is none. */
+    private static void okOrNoService(HttpExchange ex, Optional<Object> document, String service) throws IOException {
+        if (document.isEmpty()) send(ex, 404, error("no service named " + service));
+        else ok(ex, document.get());
     }
 
     private static void ok(HttpExchange ex, Object document) throws IOException {

@@ -35,7 +35,10 @@ final class ActionCommands {
         @Parameters(index = "0", paramLabel = "SERVICE", description = "The service.")
         String service;
 
-        abstract String action();
+        /** The action's name in the URL: the command's own name ({@code switch}, {@code approve-failback}). */
+        String action() {
+            return spec.name();
+        }
 
         /** The instance the action names; null for none. */
         String instance() {
@@ -85,105 +88,55 @@ final class ActionCommands {
         }
     }
 
-    @Command(name = "switch", mixinStandardHelpOptions = true, description = "Makes INSTANCE the active instance"
-            + " of SERVICE. Refused unless a quorum of nodes sees it healthy, or --force.")
-    static final class Switch extends ActionCommand {
-        @Parameters(index = "1", paramLabel = "INSTANCE", description = "The instance to make active.")
+    /** An action that names an instance: {@code SERVICE INSTANCE}. */
+    abstract static class InstanceActionCommand extends ActionCommand {
+        @Parameters(index = "1", paramLabel = "INSTANCE", description = "The instance.")
         String target;
-
-        @Option(names = "--force", description = "Switch even if a quorum does not see INSTANCE healthy.")
-        boolean forced;
-
-        @Override
-        String action() {
-            return "switch";
-        }
 
         @Override
         String instance() {
             return target;
         }
+    }
+
+    /** An action that names an instance and may be forced past the quorum-health rule. */
+    abstract static class ForcibleActionCommand extends InstanceActionCommand {
+        @Option(names = "--force", description = "Even if a quorum of nodes does not see INSTANCE healthy.")
+        boolean forced;
 
         @Override
         boolean force() {
             return forced;
         }
+    }
+
+    @Command(name = "switch", mixinStandardHelpOptions = true, description = "Makes INSTANCE the active instance"
+            + " of SERVICE. Refused unless a quorum of nodes sees it healthy, or --force.")
+    static final class Switch extends ForcibleActionCommand {
     }
 
     @Command(name = "drain", mixinStandardHelpOptions = true, description = "Never selects INSTANCE of SERVICE"
             + " while drained (moving away from it now if it is active), for maintenance.")
-    static final class Drain extends ActionCommand {
-        @Parameters(index = "1", paramLabel = "INSTANCE", description = "The instance to drain.")
-        String target;
-
-        @Override
-        String action() {
-            return "drain";
-        }
-
-        @Override
-        String instance() {
-            return target;
-        }
+    static final class Drain extends InstanceActionCommand {
     }
 
     @Command(name = "undrain", mixinStandardHelpOptions = true, description = "Lets INSTANCE of SERVICE be"
             + " selected again.")
-    static final class Undrain extends ActionCommand {
-        @Parameters(index = "1", paramLabel = "INSTANCE", description = "The drained instance.")
-        String target;
-
-        @Override
-        String action() {
-            return "undrain";
-        }
-
-        @Override
-        String instance() {
-            return target;
-        }
+    static final class Undrain extends InstanceActionCommand {
     }
 
     @Command(name = "pin", mixinStandardHelpOptions = true, description = "Keeps SERVICE on INSTANCE: no automatic"
             + " change while pinned, even if INSTANCE goes down.")
-    static final class Pin extends ActionCommand {
-        @Parameters(index = "1", paramLabel = "INSTANCE", description = "The instance to pin.")
-        String target;
-
-        @Option(names = "--force", description = "Pin even if a quorum does not see INSTANCE healthy.")
-        boolean forced;
-
-        @Override
-        String action() {
-            return "pin";
-        }
-
-        @Override
-        String instance() {
-            return target;
-        }
-
-        @Override
-        boolean force() {
-            return forced;
-        }
+    static final class Pin extends ForcibleActionCommand {
     }
 
     @Command(name = "unpin", mixinStandardHelpOptions = true, description = "Lets SERVICE's policy choose again.")
     static final class Unpin extends ActionCommand {
-        @Override
-        String action() {
-            return "unpin";
-        }
     }
 
     @Command(name = "approve-failback", mixinStandardHelpOptions = true, description = "For failback: manual:"
             + " moves SERVICE back to its best healthy instance.")
     static final class ApproveFailback extends ActionCommand {
-        @Override
-        String action() {
-            return "approve-failback";
-        }
     }
 
     /** {@code baton history [SERVICE] [--json] [--limit N]}: committed decisions, actions and leader changes. */

@@ -144,8 +144,7 @@ public final class DecisionCodec {
     }
 
     static OperatorAction actionFromTree(JsonNode node, String what) {
-        if (!node.isObject()) throw new DecisionFormatException(what + " is not a JSON object");
-        try {
+        return checked(node, what, () -> {
             OperatorAction.Kind kind = OperatorAction.Kind.fromWireName(text(node, "action", what));
             JsonNode instance = node.get("instance");
             if (instance != null && !instance.isTextual()) throw new DecisionFormatException(what + ": \"instance\" must be a string");
@@ -153,8 +152,17 @@ public final class DecisionCodec {
                     bool(node, "force", what), text(node, "by", what), (int) integer(node, "via", what),
                     integer(node, "at", what), integer(node, "term", what), bool(node, "accepted", what),
                     text(node, "outcome", what));
+        });
+    }
+
+    /** Builds a value from an object node; a record's own check failing becomes a format error naming {@code what}. */
+    private static <T> T checked(JsonNode node, String what, java.util.function.Supplier<T> build) {
+        if (!node.isObject()) throw new DecisionFormatException(what + " is not a JSON object");
+        try {
+            return build.get();
+        } catch (DecisionFormatException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
-            if (e instanceof DecisionFormatException) throw e;
             throw new DecisionFormatException(what + ": " + e.getMessage(), e);
         }
     }
@@ -168,13 +176,8 @@ public final class DecisionCodec {
     }
 
     static LeaderNotice leaderFromTree(JsonNode node, String what) {
-        if (!node.isObject()) throw new DecisionFormatException(what + " is not a JSON object");
-        try {
-            return new LeaderNotice((int) integer(node, "node", what), integer(node, "term", what), integer(node, "at", what));
-        } catch (IllegalArgumentException e) {
-            if (e instanceof DecisionFormatException) throw e;
-            throw new DecisionFormatException(what + ": " + e.getMessage(), e);
-        }
+        return checked(node, what, () -> new LeaderNotice((int) integer(node, "node", what), integer(node, "term", what),
+                integer(node, "at", what)));
     }
 
     /** A history item in snapshots and the API: {@code {"seq":..,"index":..,"decision"|"action"|"leader":{..}}}. */

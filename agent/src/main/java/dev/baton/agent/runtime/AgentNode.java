@@ -259,13 +259,7 @@ public final class AgentNode implements AutoCloseable {
                 svc.put("decided_term", d.term());
                 svc.put("decided_at", Instant.ofEpochMilli(d.decidedAtEpochMillis()).toString());
                 svc.put("reason", d.reason());
-                Map<String, Object> evidence = new LinkedHashMap<>();
-                d.evidence().forEach((nodeId, byInstance) -> {
-                    Map<String, String> states = new LinkedHashMap<>();
-                    byInstance.forEach((instance, health) -> states.put(instance, health.name().toLowerCase()));
-                    evidence.put(String.valueOf(nodeId), states);
-                });
-                svc.put("verdicts", evidence);
+                svc.put("verdicts", NodeDocuments.evidence(d));
             }
             svc.put("applied_at", replica.appliedAt(service.name()).map(Instant::toString).orElse(null));
             Map<String, String> mine = new LinkedHashMap<>();

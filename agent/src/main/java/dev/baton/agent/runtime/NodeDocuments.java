@@ -149,7 +149,8 @@ final class NodeDocuments implements NodeApi {
         return m;
     }
 
-    private static Map<String, Object> evidence(Decision d) {
+    /** Node id &rarr; instance &rarr; what that node saw when the leader decided: also in the status document. */
+    static Map<String, Object> evidence(Decision d) {
         Map<String, Object> evidence = new LinkedHashMap<>();
         d.evidence().forEach((nodeId, byInstance) -> {
             Map<String, String> states = new LinkedHashMap<>();
