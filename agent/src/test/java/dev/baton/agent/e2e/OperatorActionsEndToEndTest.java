@@ -82,7 +82,7 @@ class OperatorActionsEndToEndTest {
     }
 
     private static String services(int node, int port, Path dir) {
-        String http = "{http: \"http://{address}:" + port + "/health\", interval: 200ms, timeout: 200ms, rise: 2, fall: 2}";
+        String http = "{http: \"http://{address}:" + port + "/health\", interval: 500ms, timeout: 500ms, rise: 2, fall: 3}";
         String ab = """
                     instances:
                       - {name: a, address: 127.0.0.1, priority: 1}
@@ -113,7 +113,10 @@ class OperatorActionsEndToEndTest {
         assertThat(imm.path("verdicts").path(String.valueOf(leader)).path("a").asText()).isEqualTo("up");
         assertThat(imm.path("last_change").path("reason").asText()).isNotBlank();
         assertThat(get(2, "/v1/services/nope").statusCode()).isEqualTo(404);
-        for (int n = 1; n <= 3; n++) assertThat(get(n, "/v1/health").statusCode()).isEqualTo(200);
+        await("every node is healthy").atMost(CHANGE).until(() -> {
+            for (int n = 1; n <= 3; n++) if (get(n, "/v1/health").statusCode() != 200) return false;
+            return true;
+        });
         // The first entry of a leadership names its leader, in every node's history.
         assertThat(getJson(3, "/v1/history?limit=1000").path("items")).anyMatch(i ->
                 i.path("kind").asText().equals("leader") && i.path("leader").asInt() == leader);
@@ -141,8 +144,7 @@ class OperatorActionsEndToEndTest {
         CompletableFuture<Void> stream = listen(watcher, events);
         await("node " + watcher + "'s event stream is open").atMost(CHANGE).until(() -> !events.isEmpty());
 
-        HttpResponse<String> r = post(follower, "/v1/services/imm/switch", "{\"instance\":\"b\"}", TOKEN);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        HttpResponse<String> r = accepted(() -> follower, "/v1/services/imm/switch", "{\"instance\":\"b\"}");
         assertThat(JSON.readTree(r.body()).path("outcome").asText()).startsWith("switch b accepted; imm moves to b");
         // The reply comes once the node that took the call has applied it.
         assertThat(active(follower, "imm")).isEqualTo("b");
@@ -186,13 +188,11 @@ class OperatorActionsEndToEndTest {
     @Order(5)
     void aForcedSwitchDrainAndApprovedFailbackEachMoveTheService() throws Exception {
         // Forced to c, which is down: the policy then fails over away from it on its next pass.
-        HttpResponse<String> forced = post(leader(), "/v1/services/three/switch", "{\"instance\":\"c\",\"force\":true}", TOKEN);
-        assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
+        accepted(this::leader, "/v1/services/three/switch", "{\"instance\":\"c\",\"force\":true}");
         await("three leaves the down instance c").atMost(CHANGE).until(() -> "a".equals(active(leader(), "three")));
 
         // Draining the active instance moves the service at once, in the same entry.
-        HttpResponse<String> drain = post(follower(), "/v1/services/imm/drain", "{\"instance\":\"b\"}", TOKEN);
-        assertThat(drain.statusCode()).as(drain.body()).isEqualTo(200);
+        HttpResponse<String> drain = accepted(this::follower, "/v1/services/imm/drain", "{\"instance\":\"b\"}");
         assertThat(JSON.readTree(drain.body()).path("outcome").asText()).contains("imm moves to a");
         assertThat(getJson(follower(), "/v1/services/imm").path("overrides").path("drained")).extracting(JsonNode::asText)
                 .containsExactly("b");
@@ -200,14 +200,13 @@ class OperatorActionsEndToEndTest {
                 "b is drained; undrain it first");
 
         // failback: manual stays on b after a switch there; approve-failback brings it back to a.
-        assertThat(post(follower(), "/v1/services/man/switch", "{\"instance\":\"b\"}", TOKEN).statusCode()).isEqualTo(200);
+        accepted(this::follower, "/v1/services/man/switch", "{\"instance\":\"b\"}");
         assertThat(active(follower(), "man")).isEqualTo("b");
-        HttpResponse<String> approve = post(follower(), "/v1/services/man/approve-failback", "", TOKEN);
-        assertThat(approve.statusCode()).as(approve.body()).isEqualTo(200);
+        accepted(this::follower, "/v1/services/man/approve-failback", "");
         assertThat(active(follower(), "man")).isEqualTo("a");
 
         // Pinned: switching elsewhere is refused.
-        assertThat(post(leader(), "/v1/services/man/pin", "{\"instance\":\"a\"}", TOKEN).statusCode()).isEqualTo(200);
+        accepted(this::leader, "/v1/services/man/pin", "{\"instance\":\"a\"}");
         assertRefused(post(leader(), "/v1/services/man/switch", "{\"instance\":\"b\"}", TOKEN), 409,
                 "man is pinned to a; unpin it first");
         JsonNode status = getJson(3, "/v1/status");
@@ -244,8 +243,8 @@ class OperatorActionsEndToEndTest {
     @Test
     @Order(7)
     void overridesAndHistorySurviveARestartOfEveryNode() throws Exception {
-        assertThat(post(leader(), "/v1/services/imm/drain", "{\"instance\":\"b\"}", TOKEN).statusCode()).isEqualTo(200);
-        assertThat(post(leader(), "/v1/services/man/pin", "{\"instance\":\"a\"}", TOKEN).statusCode()).isEqualTo(200);
+        accepted(this::leader, "/v1/services/imm/drain", "{\"instance\":\"b\"}");
+        accepted(this::leader, "/v1/services/man/pin", "{\"instance\":\"a\"}");
         awaitIdenticalHistory();
         JsonNode before = getJson(1, "/v1/history?limit=1000").path("items");
         for (int n = 1; n <= 3; n++) cluster.node(n).kill();
@@ -296,8 +295,27 @@ class OperatorActionsEndToEndTest {
         });
     }
 
+    /** The node that leads, waiting (bounded) through a moment without one: the machine may be loaded. */
     private int leader() {
-        return cluster.leader().orElseThrow(() -> new AssertionError("no node leads"));
+        return await("a node leads").atMost(CHANGE).pollInterval(Duration.ofMillis(100))
+                .until(cluster::leader, Optional::isPresent).orElseThrow();
+    }
+
+    /**
+     * Posts until the action is accepted: only a refusal for health ("not seen healthy by a quorum", a check
+     * flapping on a loaded machine) or 503 (a leader change) is retried, within {@link #CHANGE}.
+     */
+    private HttpResponse<String> accepted(java.util.function.IntSupplier node, String path, String body) {
+        List<HttpResponse<String>> last = new CopyOnWriteArrayList<>();
+        await(path + " accepted").atMost(CHANGE).pollInterval(Duration.ofMillis(500)).until(() -> {
+            HttpResponse<String> r = post(node.getAsInt(), path, body, TOKEN);
+            last.add(r);
+            if (r.statusCode() == 200) return true;
+            boolean retry = r.statusCode() == 503 || r.statusCode() == 409 && r.body().contains("not seen healthy");
+            if (!retry) throw new AssertionError(path + " refused: " + r.statusCode() + " " + r.body());
+            return false;
+        });
+        return last.get(last.size() - 1);
     }
 
     /** A node that does not lead (node 3, the witness, serves the API like any other). */
