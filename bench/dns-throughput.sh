@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# DNS throughput benchmark: Baton's embedded DNS server against Knot DNS serving the same zone, one after the
-# other, each pinned to one core while dnsperf runs pinned to another. Prints queries per second and the
+# DNS throughput benchmark: Baton's embedded DNS server against Knot DNS and gdnsd serving the same zone, one
+# after the other, each pinned to one core while dnsperf runs pinned to another. Prints queries per second and the
 # server's CPU time (user+sys from /proc/<pid>/stat, all threads) per answered query, as a markdown table,
 # then the medians over all runs.
 #
-# Installs nothing. Needs: dnsperf (Debian package dnsperf), knotd (package knot), taskset (util-linux),
+# Installs nothing. Needs: dnsperf (Debian package dnsperf), knotd (package knot), gdnsd (package gdnsd, only
+# when it is in SERVERS), taskset (util-linux),
 # java 17+ and mvn (to build the agent's test classes offline).
 #
 # Environment (defaults in brackets):
@@ -16,10 +17,11 @@
 #   MAX_QPS [0]         dnsperf -Q: 0 means no limit
 #   SERVER_CPU [0]      core the servers are pinned to
 #   CLIENT_CPU [1]      core dnsperf is pinned to
-#   UDP_THREADS [1]     UDP worker threads of each server (Knot udp-workers, Baton udpThreadsPerSocket)
+#   UDP_THREADS [1]     UDP worker threads of each server (Knot udp-workers, gdnsd udp_threads, Baton
+#                       udpThreadsPerSocket)
 #   SERVICES [10]       service names in the zone (s01 .. sNN, A 192.0.2.N)
-#   BATON_PORT [15353], KNOT_PORT [15354]   loopback ports
-#   SERVERS ["baton knot"]                  which servers to measure, in order
+#   BATON_PORT [15353], KNOT_PORT [15354], GDNSD_PORT [15355]   loopback ports
+#   SERVERS ["baton knot gdnsd"]            which servers to measure, in order
 #   JAVA_OPTS ["-Xms128m -Xmx128m"]         options of the JVM running Baton's server
 #   MVN ["mvn -q -o"]                       Maven command used to build the classpath
 set -euo pipefail
@@ -36,7 +38,8 @@ UDP_THREADS=${UDP_THREADS:-1}
 SERVICES=${SERVICES:-10}
 BATON_PORT=${BATON_PORT:-15353}
 KNOT_PORT=${KNOT_PORT:-15354}
-SERVERS=${SERVERS:-"baton knot"}
+GDNSD_PORT=${GDNSD_PORT:-15355}
+SERVERS=${SERVERS:-"baton knot gdnsd"}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms128m -Xmx128m"}
 MVN=${MVN:-"mvn -q -o"}
 ZONE=svc.bench # must match DnsBenchServer.ORIGIN
@@ -48,6 +51,9 @@ root="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 missing=()
 command -v dnsperf >/dev/null || missing+=("dnsperf (apt-get install -y dnsperf)")
 command -v knotd >/dev/null || [[ -x /usr/sbin/knotd ]] || missing+=("knotd (apt-get install -y knot)")
+if [[ " $SERVERS " == *" gdnsd "* ]]; then
+  command -v gdnsd >/dev/null || [[ -x /usr/sbin/gdnsd ]] || missing+=("gdnsd (apt-get install -y gdnsd)")
+fi
 command -v taskset >/dev/null || missing+=("taskset (apt-get install -y util-linux)")
 command -v java >/dev/null || missing+=("java 17+ (apt-get install -y openjdk-17-jdk-headless)")
 command -v mvn >/dev/null || missing+=("mvn (apt-get install -y maven)")
@@ -57,7 +63,8 @@ if ((${#missing[@]})); then
   exit 1
 fi
 KNOTD=$(command -v knotd || echo /usr/sbin/knotd)
-for n in RUNS DURATION WARMUP CLIENTS OUTSTANDING MAX_QPS SERVER_CPU CLIENT_CPU UDP_THREADS SERVICES BATON_PORT KNOT_PORT; do
+GDNSD=$(command -v gdnsd || echo /usr/sbin/gdnsd)
+for n in RUNS DURATION WARMUP CLIENTS OUTSTANDING MAX_QPS SERVER_CPU CLIENT_CPU UDP_THREADS SERVICES BATON_PORT KNOT_PORT GDNSD_PORT; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || { echo "dns-throughput: $n must be a non-negative integer, got '${!n}'" >&2; exit 2; }
 done
 ((SERVICES >= 1 && SERVICES <= 254)) || { echo "dns-throughput: SERVICES must be in [1, 254]" >&2; exit 2; }
@@ -90,7 +97,7 @@ stop_server() { # pid
   started_pids=("${kept[@]+"${kept[@]}"}")
 }
 
-# ---- the zone, the query file and Knot's configuration ----
+# ---- the zone, the query file, Knot's and gdnsd's configuration ----
 {
   echo "\$ORIGIN $ZONE."
   echo "\$TTL $TTL"
@@ -122,6 +129,18 @@ zone:
     file: "$ZONE.zone"
     journal-content: none
     zonefile-sync: -1
+EOF
+mkdir -p "$tmp/gdnsd/zones" "$tmp/gdnsd/run" "$tmp/gdnsd/state"
+cp "$tmp/$ZONE.zone" "$tmp/gdnsd/zones/$ZONE"
+cat >"$tmp/gdnsd/config" <<EOF
+options => {
+  listen => [ 127.0.0.1 ]
+  dns_port => $GDNSD_PORT
+  udp_threads => $UDP_THREADS
+  tcp_threads => 1
+  run_dir => $tmp/gdnsd/run
+  state_dir => $tmp/gdnsd/state
+}
 EOF
 
 # ---- Baton's classpath (main + test classes of the agent and their dependencies) ----
@@ -173,7 +192,12 @@ start_server() { # name -> sets server_pid and server_port
       server_pid=$!
       server_port=$KNOT_PORT
       ;;
-    *) echo "dns-throughput: unknown server '$1' (baton or knot)" >&2; exit 2 ;;
+    gdnsd)
+      taskset -c "$SERVER_CPU" "$GDNSD" -c "$tmp/gdnsd" start >"$tmp/gdnsd.log" 2>&1 &
+      server_pid=$!
+      server_port=$GDNSD_PORT
+      ;;
+    *) echo "dns-throughput: unknown server '$1' (baton, knot or gdnsd)" >&2; exit 2 ;;
   esac
   started_pids+=("$server_pid")
   if ! wait_until_answering "$server_port" "$server_pid" "$1"; then

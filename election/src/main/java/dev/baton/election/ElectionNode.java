@@ -74,6 +74,10 @@ public final class ElectionNode implements AutoCloseable {
     private volatile long deliveredIndex;
     /** Every entry up to here has been shown to the listener (onAppend, or committed), no-ops included. */
     private volatile long appendedThrough;
+    /** Increases of the known commit index not yet delivered, oldest first (protocol thread writes). */
+    private final java.util.concurrent.ConcurrentLinkedDeque<CommitLearned> commitsLearned =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int MAX_COMMITS_LEARNED = 1024;
     /** The last time, with fresh majority contact, that every known commit had been delivered. */
     private volatile long caughtUpAt = Long.MIN_VALUE;
     private volatile boolean commitConfirmed;
@@ -391,10 +395,40 @@ public final class ElectionNode implements AutoCloseable {
         leadingUntil = core.isLeading(now) ? core.leaseEnd() : Long.MIN_VALUE;
         status = core.status(now);
         // Commit knowledge first: a reader that sees the new contact time then also sees what it taught us.
-        highestKnownCommit = core.highestKnownCommit();
+        long known = core.highestKnownCommit();
+        long previouslyKnown = highestKnownCommit;
+        highestKnownCommit = known;
         commitConfirmed = core.commitConfirmed();
         majorityContactAt = core.majorityContactTime(now);
+        if (known > previouslyKnown) {
+            long contact = majorityContactAt;
+            commitsLearned.addLast(new CommitLearned(known, now, commitConfirmed && contact != Long.MIN_VALUE
+                    && now - contact <= config.timings().promiseNanos()));
+            long delivered = deliveredIndex;
+            while (commitsLearned.size() > MAX_COMMITS_LEARNED
+                    || !commitsLearned.isEmpty() && commitsLearned.peekFirst().index() <= delivered) {
+                commitsLearned.pollFirst();
+            }
+        }
         markCaughtUp(now);
+    }
+
+    /** When this node learned that entries up to {@code index} were committed, and whether it was current then. */
+    private record CommitLearned(long index, long atNanos, boolean current) {
+    }
+
+    /**
+     * Whether this node learned that the entry at {@code index} is committed less than {@code withinNanos} ago
+     * (read against the clock now), at a moment when it was in fresh contact with a majority: the per-entry form
+     * of {@link #isCurrent}'s grace, for an application that knows which of its undelivered entries touch what.
+     * A node that learned of the entry while cut off or paused gets no grace. Any thread; never blocks.
+     */
+    public boolean learnedCommitRecently(long index, long withinNanos) {
+        long now = clock.getAsLong();
+        for (CommitLearned c : commitsLearned) {
+            if (c.index() >= index) return c.current() && now - c.atNanos() <= withinNanos;
+        }
+        return false;
     }
 
     private void markCaughtUp(long now) {
@@ -444,6 +478,26 @@ public final class ElectionNode implements AutoCloseable {
             });
         } else if (event instanceof Event.AppMessage m) {
             deliver(() -> listener.onMessage(m.from(), m.data()));
+        } else if (event instanceof Event.SlowPeers slow) {
+            logSlowPeers(slow);
+        }
+    }
+
+    /** The wide-area rule (CONFIGURATION.md, "Wide-area links"): the operator's part of what cannot adapt. */
+    private void logSlowPeers(Event.SlowPeers slow) {
+        long rttMillis = slow.rttNanos() / 1_000_000;
+        if (slow.tooSlow()) {
+            long followerTimeout = slow.neededFollowerTimeoutMillis();
+            LOG.log(System.Logger.Level.WARNING, "node " + config.selfId() + ": round trip to a majority of peers is "
+                    + rttMillis + " ms, too slow for follower_timeout " + config.timings().followerTimeoutMillis()
+                    + " ms (rule: follower_timeout >= " + ElectionCore.FOLLOWER_TIMEOUT_RTTS + " x RTT + "
+                    + ElectionCore.FOLLOWER_TIMEOUT_SLACK_NANOS / 1_000_000 + " ms); expect"
+                    + " spurious elections. Set on every member: follower_timeout: " + followerTimeout
+                    + "ms (heartbeat: " + Math.max(config.timings().heartbeatMillis(), followerTimeout / 10)
+                    + "ms). Candidate retry adapted to " + slow.candidateRetryNanos() / 1_000_000 + " ms");
+        } else {
+            LOG.log(System.Logger.Level.INFO, "node " + config.selfId() + ": round trip to a majority of peers is "
+                    + rttMillis + " ms, within follower_timeout " + config.timings().followerTimeoutMillis() + " ms");
         }
     }
 

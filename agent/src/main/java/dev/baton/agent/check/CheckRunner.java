@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -146,6 +147,21 @@ public final class CheckRunner implements AutoCloseable {
         return Optional.ofNullable(checks.get(new InstanceKey(service, instance))).map(ScheduledCheck::status);
     }
 
+    /**
+     * Runs the instance's check now, out of its schedule (expedited confirmation: a peer saw it change state). The
+     * run counts like any other for the rise/fall thresholds and reports a change to the listener the same way;
+     * the schedule is not shifted. When a run is in progress, the expedited one starts as soon as it completes:
+     * the run in progress may have started before what the peer saw, so its result confirms nothing. Several
+     * requests meanwhile make one run. Returns at once; runs start on the runner's own threads.
+     *
+     * @return whether a run was started or queued: false when the instance is not checked here or the runner is
+     * closed
+     */
+    public boolean expedite(String service, String instance) {
+        ScheduledCheck check = checks.get(new InstanceKey(service, instance));
+        return check != null && !closed && check.expedite();
+    }
+
     /** Runs skipped so far, over all current instances, because the previous run was still in progress. */
     public long skippedRuns() {
         return checks.values().stream().mapToLong(c -> c.skipped.get()).sum();
@@ -202,6 +218,9 @@ public final class CheckRunner implements AutoCloseable {
         final long jitterNanos;
         final AtomicBoolean inFlight = new AtomicBoolean();
         final AtomicLong skipped = new AtomicLong();
+        final AtomicLong expedited = new AtomicLong();
+        /** An expedited run asked for while one was in progress: started when that one completes. */
+        final AtomicBoolean expediteQueued = new AtomicBoolean();
         private final HealthTracker tracker;
         private ProbeResult lastResult; // guarded by this
         private long runs; // guarded by this
@@ -252,10 +271,36 @@ public final class CheckRunner implements AutoCloseable {
                 launch(); // it only queues I/O: a hand-off to a worker would cost more than the call
                 return;
             }
+            hand(workers);
+        }
+
+        boolean expedite() {
+            if (cancelled) return false;
+            expediteQueued.set(true);
+            startQueuedExpedite(); // a run in progress starts it when it completes
+            return true;
+        }
+
+        /** Starts the queued expedited run unless a run is in progress (whose completion calls this again). */
+        private void startQueuedExpedite() {
+            while (expediteQueued.get() && !cancelled && inFlight.compareAndSet(false, true)) {
+                if (expediteQueued.getAndSet(false)) {
+                    expedited.incrementAndGet();
+                    // Never on the caller's thread (the election's callback thread, or the completing run's): the
+                    // timer starts quick probes.
+                    hand(probe.startsQuickly() ? timer : workers);
+                    return;
+                }
+                inFlight.set(false); // another thread started it meanwhile; look again
+            }
+        }
+
+        /** Starts the run on {@code executor}; the in-flight flag is already taken and is released on refusal. */
+        private void hand(Executor executor) {
             try {
-                workers.execute(this::launch);
+                executor.execute(this::launch);
             } catch (RejectedExecutionException e) {
-                inFlight.set(false);
+                inFlight.set(false); // the runner is closing
             }
         }
 
@@ -285,6 +330,7 @@ public final class CheckRunner implements AutoCloseable {
             } finally {
                 current = null;
                 inFlight.set(false); // only now may the next run start: keeps listener calls serial per instance
+                startQueuedExpedite();
             }
         }
 
@@ -299,7 +345,7 @@ public final class CheckRunner implements AutoCloseable {
 
         synchronized InstanceStatus status() {
             return new InstanceStatus(tracker.state(), Optional.ofNullable(lastResult), tracker.consecutivePasses(),
-                    tracker.consecutiveFailures(), runs, skipped.get());
+                    tracker.consecutiveFailures(), runs, skipped.get(), expedited.get());
         }
 
         void cancel() {

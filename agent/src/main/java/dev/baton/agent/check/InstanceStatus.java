@@ -12,9 +12,12 @@ import java.util.Optional;
  * @param consecutiveFailures failing results since the last pass
  * @param runs                completed probe runs
  * @param skippedRuns         runs not started because the previous one was still in progress when due
+ * @param expeditedRuns       runs started out of schedule by {@link CheckRunner#expedite} (counted in {@code runs}
+ *                            once complete)
  */
 public record InstanceStatus(InstanceHealth health, Optional<ProbeResult> lastResult, int consecutivePasses,
-                             int consecutiveFailures, long runs, long skippedRuns) {
+                             int consecutiveFailures, long runs, long skippedRuns,
+                             long expeditedRuns) {
     public InstanceStatus {
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(lastResult, "lastResult");

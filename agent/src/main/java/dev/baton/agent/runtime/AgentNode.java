@@ -5,6 +5,7 @@ import dev.baton.agent.api.StatusQuery;
 import dev.baton.agent.check.CheckRunner;
 import dev.baton.agent.check.InstanceHealth;
 import dev.baton.agent.check.InstanceKey;
+import dev.baton.agent.check.InstanceStatus;
 import dev.baton.agent.config.BatonConfig;
 import dev.baton.agent.config.HostPort;
 import dev.baton.agent.config.InstanceConfig;
@@ -68,6 +69,7 @@ public final class AgentNode implements AutoCloseable {
     private final AtomicBoolean reportDue = new AtomicBoolean(true);
     private final long startedMillis = millis();
     private final LeaderlessWarning leaderless;
+    private PauseWatch pauses;
     private ElectionNode node;
     private DnsServer dns;
     private final ActionDesk actions;
@@ -143,13 +145,19 @@ public final class AgentNode implements AutoCloseable {
         decisions = new DecisionMaker(config, node, replica, views, observations, AgentNode::millis,
                 Clock.systemUTC(), currentWithinNanos, actions);
         checks = new CheckRunner(observations);
+        Map<InstanceKey, Long> intervals = new HashMap<>();
         for (ServiceConfig service : config.services()) {
             for (InstanceConfig instance : service.instances()) {
-                observations.track(new InstanceKey(service.name(), instance.name()));
+                InstanceKey key = new InstanceKey(service.name(), instance.name());
+                observations.track(key);
                 checks.add(service.name(), instance.name(), instance.check());
+                intervals.put(key, instance.check().timing().interval().toMillis());
             }
         }
+        ConfirmationGate confirmations = new ConfirmationGate(intervals);
+        replica.onNotice(notice -> confirm(confirmations, notice));
         loop.scheduleWithFixedDelay(this::step, LOOP_MILLIS, LOOP_MILLIS, TimeUnit.MILLISECONDS);
+        pauses = new PauseWatch(config.cluster().timings().followerTimeoutMillis());
         int services = config.services().size();
         LOG.info("node {} of cluster {} started: cluster port {}, DNS {}, API {}, {} service{}", self,
                 config.cluster().name(), config.cluster().self().address(), dns.boundAddresses(), api.address(),
@@ -174,12 +182,30 @@ public final class AgentNode implements AutoCloseable {
         publishing.start();
     }
 
-    /** One turn of the agent loop: report this node's view to the leader, and decide if leading. */
+    /** Expedited confirmation: a peer saw instances change; check them here now, within the gate's bound. */
+    private void confirm(ConfirmationGate gate, ChangeNotice notice) {
+        notice.changed().forEach((key, state) -> {
+            if (gate.admit(key, state, observations.health(key), millis())
+                    && checks.expedite(key.service(), key.instance())) {
+                LOG.debug("checking {} now: node {} saw it {}", key, notice.node(), state.wireName());
+            }
+        });
+    }
+
+    /**
+     * One turn of the agent loop: tell every peer which instances this node saw change (so they confirm at once),
+     * report this node's view to the leader, and decide if leading.
+     */
     private void step() {
         try {
             long now = millis();
             NodeStatus status = node.status();
             leaderless.check(status, now).ifPresent(LOG::warn);
+            Map<InstanceKey, InstanceHealth> changes = observations.takeUnannounced();
+            if (!changes.isEmpty()) {
+                byte[] notice = new ChangeNotice(self, changes).encode();
+                for (PeerStatus peer : status.peers()) node.send(peer.id(), notice);
+            }
             int leader = status.leaderId();
             if (leader != 0 && leader != self
                     && (reportDue.getAndSet(false) || now - lastReportMillis >= Observations.REPORT_INTERVAL_MILLIS)) {
@@ -272,6 +298,12 @@ public final class AgentNode implements AutoCloseable {
             svc.put("local_checks", mine);
             svc.put("local_check_failures", failingChecks(service));
             svc.put("local_checks_changed_at", mineSince);
+            Map<String, Long> expedited = new LinkedHashMap<>();
+            for (InstanceConfig instance : service.instances()) {
+                expedited.put(instance.name(), checks.status(service.name(), instance.name())
+                        .map(InstanceStatus::expeditedRuns).orElse(0L));
+            }
+            svc.put("local_checks_expedited", expedited);
             svc.put("publishers", publisherStatus(publishersByScope.getOrDefault(service.name(), List.of())));
             svc.put("overrides", NodeDocuments.overrides(view.overrides(service.name())));
             services.add(svc);
@@ -391,6 +423,7 @@ public final class AgentNode implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+        if (pauses != null) pauses.close();
         // Before the election stops: a node-local VIP is released while this node still knows it holds it.
         if (publishing != null) publishing.close();
         if (checks != null) checks.close();

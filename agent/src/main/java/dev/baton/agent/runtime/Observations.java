@@ -29,6 +29,8 @@ final class Observations implements HealthListener {
     /** A full report at least this often, so a leader that missed a delta (a reconnect) catches up. */
     static final long FULL_REPORT_INTERVAL_MILLIS = 1_000;
 
+    /** Changes not yet announced to the peers ({@link ChangeNotice}): the latest state of each changed instance. */
+    private final Map<InstanceKey, InstanceHealth> unannounced = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     // Report state, agent loop thread only.
     private Map<InstanceKey, InstanceHealth> lastSent = Map.of();
@@ -50,12 +52,28 @@ final class Observations implements HealthListener {
         view.put(key, newState);
         lastResults.put(key, lastResult);
         changedAtMillis.put(key, System.currentTimeMillis());
+        unannounced.put(key, newState);
         changed.run();
+    }
+
+    /** The changes since the last call (each instance's latest state), to tell the peers; empty if none. */
+    Map<InstanceKey, InstanceHealth> takeUnannounced() {
+        Map<InstanceKey, InstanceHealth> out = new TreeMap<>();
+        for (Map.Entry<InstanceKey, InstanceHealth> e : unannounced.entrySet()) {
+            // remove(key, value): a change recorded meanwhile stays for the next call
+            if (unannounced.remove(e.getKey(), e.getValue())) out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 
     /** When the instance last changed state in this node's view; empty if it never has. */
     Optional<Instant> changedAt(InstanceKey key) {
         return Optional.ofNullable(changedAtMillis.get(key)).map(Instant::ofEpochMilli);
+    }
+
+    /** This node's current view of one instance ({@code UNKNOWN} for one it does not check). */
+    InstanceHealth health(InstanceKey key) {
+        return view.getOrDefault(key, InstanceHealth.UNKNOWN);
     }
 
     Map<InstanceKey, InstanceHealth> snapshot() {

@@ -40,10 +40,15 @@ final class PendingEntries {
      * node has seen every entry up to {@code to}: indices missing here are the election's own no-ops.
      */
     boolean touches(String service, long from, long to) {
-        if (to <= from) return false;
+        return firstTouching(service, from, to) >= 0;
+    }
+
+    /** The lowest index in ({@code from}, {@code to}] whose entry touches {@code service}; -1 if none does. */
+    long firstTouching(String service, long from, long to) {
+        if (to <= from) return -1;
         for (Map.Entry<Long, Entry> e : entries.subMap(from, false, to, true).entrySet()) {
-            if (e.getValue().touches(service)) return true;
+            if (e.getValue().touches(service)) return e.getKey();
         }
-        return false;
+        return -1;
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -54,6 +55,7 @@ final class Replica implements ElectionListener {
      * entry replaced at the same index before it committed is decoded again by its own onAppend.
      */
     private final java.util.NavigableMap<Long, LogEntry> decoded = new java.util.TreeMap<>();
+    private volatile Consumer<ChangeNotice> notices = n -> { };
     private long appliedSinceCompaction;
 
     Replica(int self, AnswerTables tables, ViewBook views, LongSupplier monotonicMillis, int historyKeep) {
@@ -105,6 +107,11 @@ final class Replica implements ElectionListener {
     /** Called after every applied entry, restored snapshot and leadership change (the publishers' cue). */
     void onChange(Runnable changed) {
         this.changed = changed;
+    }
+
+    /** Called with every change notice a peer sends (on the election's callback thread: must return quickly). */
+    void onNotice(Consumer<ChangeNotice> notices) {
+        this.notices = notices;
     }
 
     DecisionState.View view() {
@@ -177,7 +184,8 @@ final class Replica implements ElectionListener {
     /**
      * Whether this node may answer for {@code service} now: it is current as a whole, or it is in fresh
      * contact with a majority and no committed entry it has yet to apply touches the service (it holds every
-     * such entry and has looked into each). As strict as {@link ElectionNode#isCurrent} for that service's
+     * such entry and has looked into each), or the first that does was learned committed less than a heartbeat
+     * ago while this node was current (the whole-node rule's grace, per service). As strict as {@link ElectionNode#isCurrent} for that service's
      * answers, so being behind on one service never blanks the others. {@code service} null: the zone as a
      * whole. Any thread; never blocks.
      */
@@ -190,7 +198,10 @@ final class Replica implements ElectionListener {
         // The table is swapped before the callback returns (and the election counts it delivered).
         long delivered = Math.max(n.deliveredIndex(), state.view().appliedIndex());
         if (known > n.appendedThrough()) return false; // committed entries this node has not seen
-        return !pending.touches(service, delivered, known);
+        long first = pending.firstTouching(service, delivered, known);
+        // Behind on this service: as the whole-node rule, a node current a moment ago keeps answering for a
+        // heartbeat while it applies an entry it has just learned is committed (never one it learned while cut off).
+        return first < 0 || n.learnedCommitRecently(first, n.config().timings().heartbeatNanos());
     }
 
     @Override
@@ -210,6 +221,10 @@ final class Replica implements ElectionListener {
     public void onMessage(int fromId, byte[] data) {
         if (ActionMessages.isAction(data)) {
             onActionMessage(fromId, data);
+            return;
+        }
+        if (ChangeNotice.isNotice(data)) {
+            fileNotice(fromId, data);
             return;
         }
         ObservationReport report;
@@ -235,6 +250,16 @@ final class Replica implements ElectionListener {
             else if (m instanceof ActionMessages.Reply r) d.onReply(r.id(), r.result());
         } catch (IllegalArgumentException e) {
             LOG.warn("dropped a bad action message from node {}: {}", fromId, e.getMessage());
+        }
+    }
+
+    private void fileNotice(int fromId, byte[] data) {
+        try {
+            ChangeNotice notice = ChangeNotice.decode(data);
+            if (notice.node() == fromId) notices.accept(notice);
+            else LOG.warn("dropped a change notice from node {} that claims to be from node {}", fromId, notice.node());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("dropped a bad change notice from node {}: {}", fromId, e.getMessage());
         }
     }
 

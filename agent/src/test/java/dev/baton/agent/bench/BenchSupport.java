@@ -28,6 +28,17 @@ final class BenchSupport {
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", load " + loadAverage();
     }
 
+    /** Polls {@code condition} every {@code pollMillis} until it holds (true) or {@code limitMillis} pass (false). */
+    static boolean waitFor(long limitMillis, long pollMillis, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long end = System.nanoTime() + limitMillis * 1_000_000;
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) return true;
+            Thread.sleep(pollMillis);
+        }
+        return false;
+    }
+
     static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))

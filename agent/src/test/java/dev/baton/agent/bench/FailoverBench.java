@@ -1,31 +1,20 @@
 package dev.baton.agent.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.agent.demo.DnsProbe;
 import dev.baton.agent.e2e.AgentCluster;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
 
 /**
  * Failover latency, end to end: three real agent processes (node 3 a witness), a service with instances a
- * (127.0.0.1, priority 1) and b (127.0.0.2), HTTP checks every 100 ms with fall 2, {@code failback: immediate}.
- * Each trial kills a's web server and measures, from the kill:
+ * (127.0.0.1, priority 1) and b (127.0.0.2), HTTP checks every 100 ms with rise and fall 2 ({@code 100ms/2}) or
+ * every second with rise and fall 1 ({@code 1s/1}), {@code failback: immediate}. Each trial kills a's web server and
+ * measures, from the kill:
  * <ol>
  *   <li><b>detection</b>: the first node whose own check marks a DOWN ({@code CheckRunner} log line);</li>
  *   <li><b>decision</b>: the leader decides web -> b ({@code DecisionMaker} "deciding" line);</li>
@@ -38,9 +27,16 @@ import java.util.regex.Pattern;
  * Log lines carry the agent's wall-clock time in milliseconds (logback, same machine clock as this process);
  * the kill instant is taken just before a's server is stopped, so every figure includes the stop itself.
  * Between trials a is restarted and the bench waits (bounded) until every node answers a again and every node's
- * checks see a up, then waits a random 0–200 ms so kills do not line up with the checks' phase.
+ * checks see a up, then waits a random time, uniform over one check interval (at least 200 ms), so the kill falls
+ * at a uniformly random phase of every node's check schedule.
  *
- * <p>Run: {@code java -cp agent/target/baton.jar:agent/target/test-classes dev.baton.agent.bench.FailoverBench [trials]}.
+ * <p>Arms: {@code label=classpath} arguments run one cluster per build side by side (e.g. main's jar and this
+ * one), trials alternating between them; without any, one arm runs this process's class path. The arm
+ * {@code pdns} is the single-checker peer, PowerDNS with a Lua {@code ifurlup} record ({@link PdnsSubject}), polled
+ * the same way; it has only the total.
+ *
+ * <p>Run: {@code java -cp agent/target/baton.jar:agent/target/test-classes dev.baton.agent.bench.FailoverBench
+ * [trials] [100ms/2|1s/1] [label=classpath | pdns]...}.
  * Not a test: nothing here asserts, it prints a table.
  */
 public final class FailoverBench {
@@ -48,151 +44,139 @@ public final class FailoverBench {
     static final long POLL_MILLIS = 5;
     static final long TRIAL_LIMIT_MILLIS = 15_000;
     static final long RECOVERY_LIMIT_MILLIS = 30_000;
-    private static final Pattern DOWN = Pattern.compile("CheckRunner - web/a is now DOWN");
-    private static final Pattern DECIDING = Pattern.compile("DecisionMaker - deciding web -> b ");
-    private static final Pattern APPLIED = Pattern.compile("Replica - decision \\d+ \\(term \\d+\\): web -> b \\[");
     private static final String[] STAGES = {"detection", "decision", "applied on leader", "applied, last node",
             "DNS, last node (total)"};
 
-    private final AgentCluster cluster;
-    private final long[] logOffsets = new long[AgentCluster.SIZE + 1];
-    /** Per node: nanoTime of the first answer b since the current trial's kill, 0 while none. */
-    private final AtomicLongArray firstBackup = new AtomicLongArray(AgentCluster.SIZE + 1);
+    private final String label;
+    private final CheckSetting check;
+    private final FailoverSubject subject;
+    private final List<Thread> pollers = new ArrayList<>();
+    private final List<long[]> results = new ArrayList<>();
+    private int failed;
+    private boolean stopped;
+    /** Per DNS server (1-based): nanoTime of the first answer b since the current trial's kill, 0 while none. */
+    private final AtomicLongArray firstBackup;
     private volatile long trialStartNanos = Long.MAX_VALUE;
     private volatile boolean polling = true;
 
-    private FailoverBench(AgentCluster cluster) {
-        this.cluster = cluster;
+    private FailoverBench(String label, CheckSetting check, FailoverSubject subject) {
+        this.label = label;
+        this.check = check;
+        this.subject = subject;
+        this.firstBackup = new AtomicLongArray(subject.servers() + 1);
     }
 
     public static void main(String[] args) throws Exception {
         int trials = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        Path dir = Files.createTempDirectory("baton-failover-bench");
-        try (AgentCluster cluster = AgentCluster.write(dir, FailoverBench::services)) {
-            System.out.printf("Failover bench: %d trials; node logs in %s%nmachine: %d CPUs (%s), %s, load %s%n",
-                    trials, dir, Runtime.getRuntime().availableProcessors(), BenchSupport.cpuModel(),
-                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), BenchSupport.loadAverage());
-            new FailoverBench(cluster).run(trials);
-            System.out.printf("load at the end: %s%n", BenchSupport.loadAverage());
+        CheckSetting check = CheckSetting.parse(args.length > 1 ? args[1] : "100ms/2");
+        List<String> arms = new ArrayList<>(List.of(args).subList(Math.min(2, args.length), args.length));
+        if (arms.isEmpty()) arms.add("this build=" + System.getProperty("java.class.path"));
+        System.out.printf("Failover bench: %d trials per arm, checks every %s, rise/fall %d%nmachine: %s%n", trials,
+                check.interval(), check.fall(), BenchSupport.machine());
+        List<FailoverBench> benches = new ArrayList<>();
+        try {
+            for (String arm : arms) {
+                FailoverBench bench = arm(arm, check);
+                benches.add(bench);
+                System.out.printf("arm %s: %s%n", bench.label, bench.subject);
+                bench.start();
+            }
+            for (int trial = 1; trial <= trials; trial++) {
+                // Alternate which arm goes first, so none always runs right after another's recovery.
+                for (int i = 0; i < benches.size(); i++) benches.get((i + trial) % benches.size()).trial(trial);
+            }
+        } finally {
+            for (FailoverBench b : benches) b.stop();
         }
+        System.out.printf("%nchecks every %s, rise/fall %d%n", check.interval(), check.fall());
+        for (FailoverBench b : benches) System.out.printf("arm %s: %d trials measured, %d failed%n", b.label, b.results.size(), b.failed);
+        System.out.println();
+        System.out.println("| arm | stage (ms after the kill) | p50 | p99 | min | max |");
+        System.out.println("|---|---|---:|---:|---:|---:|");
+        for (FailoverBench b : benches) b.printTable();
+        System.out.printf("load at the end: %s%n", BenchSupport.loadAverage());
         System.exit(0);
     }
 
-    private static String services(int node, int port, Path dir) {
-        return """
-                services:
-                  - name: web
-                    policy: failover
-                    failback: immediate
-                    vantage: quorum
-                    check: {http: "http://{address}:%d/health", interval: 100ms, timeout: 80ms, rise: 2, fall: 2}
-                    instances:
-                      - {name: a, address: 127.0.0.1, priority: 1}
-                      - {name: b, address: 127.0.0.2, priority: 2}
-                """.formatted(port);
+    /** {@code label=classpath}: Baton agents of that build; {@code pdns}: PowerDNS with ifurlup. */
+    private static FailoverBench arm(String arm, CheckSetting check) throws Exception {
+        if (arm.equals("pdns")) return new FailoverBench("pdns", check, new PdnsSubject(check));
+        int eq = arm.indexOf('=');
+        if (eq <= 0) throw new IllegalArgumentException("an arm is label=classpath or pdns, not " + arm);
+        return new FailoverBench(arm.substring(0, eq), check, new AgentSubject(arm.substring(eq + 1), check));
     }
 
-    private void run(int trials) throws Exception {
-        cluster.primary().start();
-        cluster.startAll();
-        if (!waitFor(120_000, () -> everyNodeAnswers(AgentCluster.PRIMARY))) {
-            throw new IllegalStateException("the cluster did not answer a within 120 s; see " + cluster.dir());
+    /** The service's check: how often, and how many results in a row flip it (rise and fall alike). */
+    record CheckSetting(String interval, long intervalMillis, long timeoutMillis, int fall) {
+        /** {@code 100ms/2} or {@code 1s/1}: the interval, then rise and fall. */
+        static CheckSetting parse(String text) {
+            return switch (text) {
+                case "100ms/2" -> new CheckSetting("100ms", 100, 80, 2);
+                case "1s/1" -> new CheckSetting("1s", 1000, 500, 1);
+                default -> throw new IllegalArgumentException("check setting is 100ms/2 or 1s/1, not " + text);
+            };
         }
-        cluster.backup().start();
-        List<Thread> pollers = new ArrayList<>();
-        for (int id = 1; id <= AgentCluster.SIZE; id++) pollers.add(poller(id));
+    }
+
+    private void start() throws Exception {
+        subject.start();
+        for (int id = 1; id <= subject.servers(); id++) pollers.add(poller(id));
         pollers.forEach(Thread::start);
-
-        List<long[]> results = new ArrayList<>();
-        int failed = 0;
-        try {
-            for (int trial = 1; trial <= trials; trial++) {
-                if (!waitFor(RECOVERY_LIMIT_MILLIS, this::readyForTrial)) {
-                    System.out.printf("trial %2d: the cluster did not return to a within %d s; stopping%n", trial,
-                            RECOVERY_LIMIT_MILLIS / 1000);
-                    failed += trials - trial + 1;
-                    break;
-                }
-                readNewLogLines(); // skip what was logged before this trial
-                Thread.sleep(ThreadLocalRandom.current().nextLong(200));
-                long[] r = trial();
-                if (r == null) {
-                    failed++;
-                    System.out.printf("trial %2d: not every node answered b within %d s%n", trial, TRIAL_LIMIT_MILLIS / 1000);
-                } else {
-                    results.add(r);
-                    System.out.printf("trial %2d: %s%n", trial, describe(r));
-                }
-                cluster.primary().start();
-            }
-        } finally {
-            polling = false;
-            for (Thread t : pollers) t.join(2_000);
-        }
-        printTable(results, failed);
     }
 
-    /** Kills a and measures; null when some node never answered b in time. */
-    private long[] trial() throws Exception {
-        for (int id = 1; id <= AgentCluster.SIZE; id++) firstBackup.set(id, 0);
+    private void stop() throws InterruptedException {
+        polling = false;
+        for (Thread t : pollers) t.join(2_000);
+        subject.close();
+    }
+
+    /** One trial: once back on a, wait a uniformly random phase of the check interval, kill a, measure. */
+    private void trial(int trial) throws Exception {
+        if (stopped) return;
+        if (!waitFor(RECOVERY_LIMIT_MILLIS, subject::readyForTrial)) {
+            System.out.printf("%s trial %2d: did not return to a within %d s; this arm stops%n", label, trial,
+                    RECOVERY_LIMIT_MILLIS / 1000);
+            stopped = true;
+            return;
+        }
+        Thread.sleep(ThreadLocalRandom.current().nextLong(Math.max(200, check.intervalMillis())));
+        subject.beforeKill();
+        long[] r = measure();
+        if (r == null) {
+            failed++;
+            System.out.printf("%s trial %2d: not every DNS server answered b within %d s%n", label, trial,
+                    TRIAL_LIMIT_MILLIS / 1000);
+        } else {
+            results.add(r);
+            System.out.printf("%s trial %2d: %s%n", label, trial, describe(r));
+        }
+        subject.primary().start();
+    }
+
+    /** Kills a and measures; null when some DNS server never answered b in time. */
+    private long[] measure() throws Exception {
+        for (int id = 1; id <= subject.servers(); id++) firstBackup.set(id, 0);
         long killWall = System.currentTimeMillis();
         long killNanos = System.nanoTime();
         trialStartNanos = killNanos;
-        cluster.primary().stop();
+        subject.primary().stop();
         boolean swapped = waitFor(TRIAL_LIMIT_MILLIS, () -> {
-            for (int id = 1; id <= AgentCluster.SIZE; id++) if (firstBackup.get(id) == 0) return false;
+            for (int id = 1; id <= subject.servers(); id++) if (firstBackup.get(id) == 0) return false;
             return true;
         });
         trialStartNanos = Long.MAX_VALUE;
         if (!swapped) return null;
-        Thread.sleep(300); // the followers' log lines may trail their DNS swap by a little
-        Map<Integer, List<String>> logs = readNewLogLines();
-        long detection = Long.MAX_VALUE;
-        long decision = -1;
-        int leader = 0;
-        long[] applied = new long[AgentCluster.SIZE + 1];
-        for (Map.Entry<Integer, List<String>> e : logs.entrySet()) {
-            for (String line : e.getValue()) {
-                OptionalLong at = timestamp(line);
-                if (at.isEmpty() || at.getAsLong() < killWall) continue;
-                long ms = at.getAsLong() - killWall;
-                if (DOWN.matcher(line).find()) detection = Math.min(detection, ms);
-                if (DECIDING.matcher(line).find() && decision < 0) {
-                    decision = ms;
-                    leader = e.getKey();
-                }
-                if (APPLIED.matcher(line).find() && applied[e.getKey()] == 0) applied[e.getKey()] = Math.max(ms, 1);
-            }
-        }
         long dnsLast = 0;
-        for (int id = 1; id <= AgentCluster.SIZE; id++) dnsLast = Math.max(dnsLast, firstBackup.get(id) - killNanos);
-        long appliedLast = Arrays.stream(applied).max().orElse(0);
-        return new long[]{detection == Long.MAX_VALUE ? -1 : detection, decision,
-                leader == 0 ? -1 : applied[leader], appliedLast == 0 ? -1 : appliedLast, dnsLast / 1_000_000};
-    }
-
-    /** Every node answers a, and every node's checks see both a and b up. */
-    private boolean readyForTrial() {
-        if (!everyNodeAnswers(AgentCluster.PRIMARY)) return false;
-        for (int id = 1; id <= AgentCluster.SIZE; id++) {
-            JsonNode svc = cluster.service(id, SERVICE).orElse(null);
-            if (svc == null) return false;
-            JsonNode checks = svc.path("local_checks");
-            if (!"up".equals(checks.path("a").asText()) || !"up".equals(checks.path("b").asText())) return false;
-        }
-        return true;
-    }
-
-    private boolean everyNodeAnswers(String address) {
-        for (int id = 1; id <= AgentCluster.SIZE; id++) {
-            if (!address.equals(cluster.answer(id, SERVICE))) return false;
-        }
-        return true;
+        for (int id = 1; id <= subject.servers(); id++) dnsLast = Math.max(dnsLast, firstBackup.get(id) - killNanos);
+        long[] inner = subject.innerStages(killWall);
+        long[] r = Arrays.copyOf(inner, STAGES.length);
+        r[STAGES.length - 1] = dnsLast / 1_000_000;
+        return r;
     }
 
     private Thread poller(int id) {
         Thread t = new Thread(() -> {
-            DnsProbe probe = cluster.probe(id, SERVICE);
+            DnsProbe probe = subject.probe(id);
             while (polling) {
                 long start = trialStartNanos;
                 long sent = System.nanoTime();
@@ -210,49 +194,6 @@ public final class FailoverBench {
         return t;
     }
 
-    /** The lines each node logged since the last call (complete lines only), keyed by node id. */
-    private Map<Integer, List<String>> readNewLogLines() throws IOException {
-        Map<Integer, List<String>> out = new LinkedHashMap<>();
-        for (int id = 1; id <= AgentCluster.SIZE; id++) {
-            Path log = cluster.node(id).logFile();
-            List<String> lines = new ArrayList<>();
-            if (Files.exists(log)) {
-                try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-                    long length = f.length();
-                    if (length > logOffsets[id]) {
-                        byte[] bytes = new byte[(int) (length - logOffsets[id])];
-                        f.seek(logOffsets[id]);
-                        f.readFully(bytes);
-                        int lastNewline = lastIndexOf(bytes, (byte) '\n');
-                        if (lastNewline >= 0) {
-                            String text = new String(bytes, 0, lastNewline + 1, StandardCharsets.UTF_8);
-                            lines.addAll(text.lines().toList());
-                            logOffsets[id] += lastNewline + 1;
-                        }
-                    }
-                }
-            }
-            out.put(id, lines);
-        }
-        return out;
-    }
-
-    private static int lastIndexOf(byte[] bytes, byte b) {
-        for (int i = bytes.length - 1; i >= 0; i--) if (bytes[i] == b) return i;
-        return -1;
-    }
-
-    /** The epoch milliseconds of a logback line ({@code 2026-11-29T16:30:23.833Z INFO ...}). */
-    static OptionalLong timestamp(String line) {
-        int space = line.indexOf(' ');
-        if (space <= 0) return OptionalLong.empty();
-        try {
-            return OptionalLong.of(OffsetDateTime.parse(line.substring(0, space)).toInstant().toEpochMilli());
-        } catch (DateTimeParseException e) {
-            return OptionalLong.empty();
-        }
-    }
-
     private static String describe(long[] r) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < STAGES.length; i++) {
@@ -262,31 +203,21 @@ public final class FailoverBench {
         return sb.toString();
     }
 
-    private static void printTable(List<long[]> results, int failed) {
-        System.out.printf("%n%d trials measured, %d failed%n%n", results.size(), failed);
-        System.out.println("| stage (ms after the kill) | p50 | p99 | min | max |");
-        System.out.println("|---|---:|---:|---:|---:|");
+    private void printTable() {
         for (int i = 0; i < STAGES.length; i++) {
             int stage = i;
             long[] v = results.stream().mapToLong(r -> r[stage]).filter(x -> x >= 0).sorted().toArray();
             if (v.length == 0) {
-                System.out.printf("| %s | - | - | - | - |%n", STAGES[i]);
+                System.out.printf("| %s | %s | - | - | - | - |%n", label, STAGES[i]);
                 continue;
             }
-            System.out.printf("| %s | %d | %d | %d | %d |%n", STAGES[i], BenchSupport.percentile(v, 50), BenchSupport.percentile(v, 99),
+            System.out.printf("| %s | %s | %d | %d | %d | %d |%n", label, STAGES[i], BenchSupport.percentile(v, 50), BenchSupport.percentile(v, 99),
                     v[0], v[v.length - 1]);
         }
     }
 
-
     private static boolean waitFor(long limitMillis, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + limitMillis * 1_000_000;
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(20);
-        }
-        return false;
+        return BenchSupport.waitFor(limitMillis, 20, condition);
     }
-
 
 }

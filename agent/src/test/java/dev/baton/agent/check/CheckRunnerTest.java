@@ -126,6 +126,47 @@ class CheckRunnerTest {
     }
 
     @Test
+    void anExpeditedRunHappensAtOnceOutOfScheduleAndCountsForTheThresholds() {
+        runner.add("web", "a", new CheckSpec.Http(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/health"),
+                200, 299, Optional.of("hello"), false, TestSpecs.timing(3_600_000, 1000, 1, 1, 0)));
+        assertThat(runner.status("web", "a").orElseThrow().runs()).as("the first scheduled run is far off").isZero();
+
+        assertThat(runner.expedite("web", "a")).isTrue();
+        await().atMost(PATIENCE).until(() -> changes.size() == 1);
+        assertThat(changes.get(0).state()).as("rise 1: the expedited pass alone makes it up").isEqualTo(UP);
+        InstanceStatus s = changes.get(0).statusAtChange().orElseThrow();
+        assertThat(s.runs()).isEqualTo(1);
+        assertThat(s.expeditedRuns()).isEqualTo(1);
+        assertThat(hits.get()).isEqualTo(1);
+
+        status = 503;
+        await().atMost(PATIENCE).until(() -> runner.expedite("web", "a")); // once the first run has let go
+        await().atMost(PATIENCE).until(() -> changes.size() == 2);
+        assertThat(changes.get(1).state()).isEqualTo(DOWN);
+        assertThat(runner.expedite("web", "zz")).as("not checked here").isFalse();
+    }
+
+    @Test
+    void anExpeditedRunAskedForDuringARunStartsOnceThatRunCompletesNeverBesideIt(@TempDir Path dir) throws IOException {
+        Path starts = dir.resolve("starts");
+        Path release = dir.resolve("release");
+        // Each run records its start, then waits (bounded) until the test releases it.
+        runner.add("batch", "slow", new CheckSpec.Exec(List.of("sh", "-c", "echo run >> " + starts
+                + "; i=0; while [ ! -e " + release + " ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done"),
+                TestSpecs.timing(3_600_000, 60_000, 1, 1, 0)));
+        assertThat(runner.expedite("batch", "slow")).isTrue();
+        await().atMost(PATIENCE).until(() -> Files.exists(starts));
+        assertThat(runner.expedite("batch", "slow")).as("queued behind the run in progress").isTrue();
+        assertThat(runner.expedite("batch", "slow")).as("requests meanwhile make one run").isTrue();
+        assertThat(Files.readAllLines(starts)).hasSize(1);
+
+        Files.createFile(release);
+        await().atMost(PATIENCE).until(() -> runner.status("batch", "slow").orElseThrow().runs() == 2);
+        assertThat(Files.readAllLines(starts)).hasSize(2);
+        assertThat(runner.status("batch", "slow").orElseThrow().expeditedRuns()).isEqualTo(2);
+    }
+
+    @Test
     void removeStopsChecking() {
         runner.add("web", "a", httpSpec(1, 1));
         await().atMost(PATIENCE).until(() -> hits.get() >= 3);

@@ -39,11 +39,20 @@ public final class NamespacedAgents {
      */
     public Path writeConfig(String host, String clusterName, int node, List<String> memberHosts, int witness,
                             String services) throws IOException {
+        List<String> addresses = memberHosts.stream().map(h -> lab.ipv4(h).getHostAddress() + ":7401").toList();
+        return writeConfig(host, clusterName, node, addresses, witness, "127.0.0.1:5300", services);
+    }
+
+    /**
+     * Writes {@code <host>.yaml} as {@link #writeConfig(String, String, int, List, int, String)}, with member i's
+     * address {@code memberAddresses[i-1]} as this host dials it (a relay's, say) and DNS on {@code dnsListen}.
+     */
+    public Path writeConfig(String host, String clusterName, int node, List<String> memberAddresses, int witness,
+                            String dnsListen, String services) throws IOException {
         StringBuilder members = new StringBuilder();
-        for (int i = 1; i <= memberHosts.size(); i++) {
-            members.append("    - {id: ").append(i).append(", address: \"")
-                    .append(lab.ipv4(memberHosts.get(i - 1)).getHostAddress()).append(":7401\"")
-                    .append(i == witness ? ", witness: true" : "").append("}\n");
+        for (int i = 1; i <= memberAddresses.size(); i++) {
+            members.append("    - {id: ").append(i).append(", address: \"").append(memberAddresses.get(i - 1))
+                    .append("\"").append(i == witness ? ", witness: true" : "").append("}\n");
         }
         Path config = dir.resolve(host + ".yaml");
         Files.writeString(config, """
@@ -56,18 +65,23 @@ public final class NamespacedAgents {
                 api:
                   listen: 127.0.0.1:7480
                 dns:
-                  listen: [127.0.0.1:5300]
+                  listen: [%s]
                   zone: %s.baton.test.
-                """.formatted(clusterName, node, members, host, clusterName) + services);
+                """.formatted(clusterName, node, members, host, dnsListen, clusterName) + services);
         return config;
     }
 
     /** Starts the agent of {@code host} with its config; output to {@code <host>.log}. */
     public Process start(String host) throws IOException {
+        return start(host, System.getProperty("java.class.path"));
+    }
+
+    /** Starts the agent of {@code host} from {@code classPath} (another build's jar, for a side-by-side bench). */
+    public Process start(String host, String classPath) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new java.util.ArrayList<>(List.of(java));
         command.addAll(dev.baton.agent.demo.JvmOptions.agent());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.baton.agent.cli.BatonCli", "agent",
+        command.addAll(List.of("-cp", classPath, "dev.baton.agent.cli.BatonCli", "agent",
                 "--config", dir.resolve(host + ".yaml").toString()));
         return lab.startProcess(host, command, log(host));
     }

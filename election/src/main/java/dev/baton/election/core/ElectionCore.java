@@ -58,6 +58,15 @@ import static dev.baton.election.core.PeerState.NEVER;
 public final class ElectionCore {
     static final int MAX_ENTRIES_PER_APPEND = 1024;
     static final long MAX_BYTES_PER_APPEND = 4L << 20;
+    /** A candidate waits at least this many round trips (RTT bounds) for its promises: Prepare, fsync, Promise. */
+    static final int CANDIDATE_RETRY_RTTS = 2;
+    /**
+     * The wide-area rule (CONFIGURATION.md): {@code follower_timeout >= 4 x RTT + 400 ms}. A lease survives when
+     * some heartbeat's ack arrives before it ends; with a lost segment each way, TCP holds that exchange back by
+     * a retransmission timeout (Linux: at least 200 ms, plus about a round trip) in each direction.
+     */
+    public static final int FOLLOWER_TIMEOUT_RTTS = 4;
+    public static final long FOLLOWER_TIMEOUT_SLACK_NANOS = 400_000_000L;
 
     private final ElectionConfig config;
     private final Timings timings;
@@ -113,6 +122,8 @@ public final class ElectionCore {
 
     private long nextPingAt = NEVER;
     private boolean resigned;
+    /** Whether the last {@link Event.SlowPeers} said the links are too slow for the follower timeout. */
+    private boolean linksTooSlow;
 
     public ElectionCore(ElectionConfig config, Storage storage, Random random, Outbox out, long now) {
         this.config = config;
@@ -148,6 +159,7 @@ public final class ElectionCore {
     public void onTick(long now) {
         checkLease(now);
         if (nextPingAt == NEVER || now >= nextPingAt) {
+            checkRoundTrips();
             nextPingAt = now + timings.heartbeatNanos();
             View v = view(now);
             for (PeerState p : peers) out.send(p.id, new Ping(incarnation, now, v));
@@ -196,7 +208,7 @@ public final class ElectionCore {
         checkLease(now);
         p.heard(now, timings.promiseNanos());
         if (message instanceof Ping m) onPing(p, m, now);
-        else if (message instanceof Pong m) onPong(p, m);
+        else if (message instanceof Pong m) onPong(p, m, now);
         else if (message instanceof Prepare m) onPrepare(p, m, now);
         else if (message instanceof Promise m) onPromise(p, m, now);
         else if (message instanceof Refuse m) onRefuse(p, m, now);
@@ -349,10 +361,64 @@ public final class ElectionCore {
         out.send(p.id, new Pong(m.incarnation(), m.sentNanos(), view(now)));
     }
 
-    private void onPong(PeerState p, Pong m) {
+    private void onPong(PeerState p, Pong m, long now) {
         p.view = m.view();
         observe(m.view());
-        if (m.incarnation() == incarnation) p.answered(m.echoNanos());
+        if (m.incarnation() == incarnation) {
+            p.answered(m.echoNanos());
+            p.sampleRtt(now - m.echoNanos()); // both on our clock: the echo is our own send time
+        }
+    }
+
+    /**
+     * The round trip a candidate must allow to hear a majority: the bound ({@link PeerState#rttBoundNanos()})
+     * of the peer that completes a majority when the fastest answer first, {@link PeerState#NEVER} if not
+     * measured yet.
+     */
+    private long majorityRttBoundNanos() {
+        return majorityRtt(PeerState::rttBoundNanos);
+    }
+
+    private long majorityRtt(java.util.function.ToLongFunction<PeerState> rtt) {
+        if (majority == 1) return NEVER;
+        long[] bounds = new long[peers.size()];
+        for (int i = 0; i < bounds.length; i++) {
+            long b = rtt.applyAsLong(peers.get(i));
+            bounds[i] = b == NEVER ? Long.MAX_VALUE : b;
+        }
+        Arrays.sort(bounds);
+        long b = bounds[majority - 2];
+        return b == Long.MAX_VALUE ? NEVER : b;
+    }
+
+    /**
+     * The candidate retry, adapted to slow links: at least {@link #CANDIDATE_RETRY_RTTS} majority round trips,
+     * so promises can arrive before the candidate gives up its term (the configured value is the floor). Capped
+     * at 2/3 of the follower timeout, the bound {@link Timings} enforces on the configured value: a term never
+     * outlives what a restarted node, which grants nothing for a promise period, may have forgotten.
+     */
+    long candidateRetryNanos() {
+        long configured = timings.candidateRetryNanos();
+        long rtt = majorityRttBoundNanos();
+        if (rtt == NEVER) return configured;
+        long cap = timings.promiseNanos() * 2 / 3;
+        return Math.max(configured, Math.min(cap, CANDIDATE_RETRY_RTTS * rtt));
+    }
+
+    /**
+     * Reports (once per change, with hysteresis so a jittery link does not repeat it) when the majority's
+     * base round trip ({@link PeerState#baseRttNanos()}) is too long for the follower timeout ({@link #FOLLOWER_TIMEOUT_RTTS}); the driver logs
+     * it with the timings to set. The follower timeout is shared by every member (it is bound into the
+     * transport's MAC) and the lease derives from it, so it cannot adapt; the candidate retry already has.
+     */
+    private void checkRoundTrips() {
+        long rtt = majorityRtt(PeerState::baseRttNanos);
+        if (rtt == NEVER) return;
+        long needed = FOLLOWER_TIMEOUT_RTTS * rtt + FOLLOWER_TIMEOUT_SLACK_NANOS;
+        boolean tooSlow = linksTooSlow ? needed * 5 > timings.promiseNanos() * 4 : needed > timings.promiseNanos();
+        if (tooSlow == linksTooSlow) return;
+        linksTooSlow = tooSlow;
+        out.emit(new Event.SlowPeers(tooSlow, rtt, candidateRetryNanos(), (needed + 999_999) / 1_000_000));
     }
 
     private void observe(View v) {
@@ -439,7 +505,7 @@ public final class ElectionCore {
         leaseUntil = now + timings.promiseNanos();
         leaseStart = NEVER;
         prepareSentAt = now;
-        long retry = timings.candidateRetryNanos();
+        long retry = candidateRetryNanos();
         candidateDeadline = now + retry + (long) (random.nextDouble() * retry / 2);
         for (PeerState p : peers) {
             p.resetCandidacy();

@@ -26,4 +26,14 @@ public sealed interface Event {
 
     record AppMessage(int from, byte[] data) implements Event {
     }
+
+    /**
+     * The round trip to a majority of peers ({@code rttNanos}, the lowest of the latest pings: the stalls that
+     * loss causes are what the rule's slack is for) is
+     * too long for this node's follower timeout ({@code tooSlow}), or no longer is. {@code candidateRetryNanos}
+     * is the retry the node now uses; {@code neededFollowerTimeoutMillis} the follower timeout the rule asks for.
+     */
+    record SlowPeers(boolean tooSlow, long rttNanos, long candidateRetryNanos, long neededFollowerTimeoutMillis)
+            implements Event {
+    }
 }

@@ -50,11 +50,22 @@ final class Simulation {
     double duplicateRate;
     long minLatency = 200_000; // 0.2 ms
     long maxLatency = 2 * MS;
+    /**
+     * TCP-like links (wide-area tests): each link delivers in order, and with {@code stallRate} a message is
+     * "lost" and retransmitted: it and everything behind it on its link wait {@code stallNanos} more (Linux's
+     * retransmission timeout: at least 200 ms, plus the round trip). Off by default: other runs are unchanged.
+     */
+    boolean inOrderLinks;
+    double stallRate;
+    long stallNanos;
+    private final long[][] linkFreeAt;
 
     // client
     long appendsAttempted;
     long appendsAccepted;
     long nextValue = 1;
+    /** Every {@link Event.SlowPeers} any node reported, in order. */
+    final List<Event.SlowPeers> slowPeerReports = new ArrayList<>();
     int compactEvery = 40;
 
     /** A protocol message in the trace; its hash must not depend on identity (no byte arrays here). */
@@ -79,6 +90,7 @@ final class Simulation {
         }
         life = new int[size + 1];
         cut = new boolean[size + 1][size + 1];
+        linkFreeAt = new long[size + 1][size + 1];
         checker = new SafetyChecker(this);
     }
 
@@ -141,6 +153,7 @@ final class Simulation {
 
             @Override
             public void emit(Event event) {
+                if (event instanceof Event.SlowPeers slow) slowPeerReports.add(slow);
                 checker.onEvent(n, event);
             }
         };
@@ -219,7 +232,13 @@ final class Simulation {
         int copies = duplicateRate > 0 && rnd.nextDouble() < duplicateRate ? 2 : 1;
         for (int i = 0; i < copies; i++) {
             long latency = minLatency + (long) (rnd.nextDouble() * (maxLatency - minLatency));
-            at(now + latency, () -> deliver(from, to, toLife, bytes));
+            long arrival = now + latency;
+            if (inOrderLinks) {
+                if (stallRate > 0 && rnd.nextDouble() < stallRate) arrival += stallNanos;
+                arrival = Math.max(arrival, linkFreeAt[from][to]);
+                linkFreeAt[from][to] = arrival;
+            }
+            at(arrival, () -> deliver(from, to, toLife, bytes));
         }
     }
 
