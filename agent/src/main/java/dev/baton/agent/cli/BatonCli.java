@@ -27,6 +27,13 @@ import picocli.CommandLine.Spec;
                 RecoverCommand.class,
                 ReloadCommand.class,
                 DemoCommand.class,
+                ActionCommands.Switch.class,
+                ActionCommands.Drain.class,
+                ActionCommands.Undrain.class,
+                ActionCommands.Pin.class,
+                ActionCommands.Unpin.class,
+                ActionCommands.ApproveFailback.class,
+                ActionCommands.History.class,
                 CommandLine.HelpCommand.class,
         })
 public final class BatonCli implements Runnable {

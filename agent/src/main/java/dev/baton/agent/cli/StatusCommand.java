@@ -154,6 +154,14 @@ final class StatusCommand implements Callable<Integer> {
                 Map.Entry<String, JsonNode> e = it.next();
                 out.printf("  check of %s failed: %s%n", e.getKey(), e.getValue().asText());
             }
+            JsonNode overrides = svc.path("overrides");
+            if (!overrides.path("pinned").isNull() && overrides.has("pinned")) {
+                out.printf("  PINNED to %s by an operator: no automatic change until baton unpin%n",
+                        overrides.path("pinned").asText());
+            }
+            if (!overrides.path("drained").isEmpty()) {
+                out.printf("  drained by an operator: %s%n", overrides.path("drained").toString());
+            }
             printPublishers(svc.path("publishers"), out);
         }
         if (s.has("leader_publishers")) {

@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param warnings      what is valid but risky (a secret file others can read), for {@code baton validate}
  *                      and the agent's log
  * @param logFormat     {@code logging.format}: how log lines are written
+ * @param history       how much replicated history to keep ({@code history:})
  */
 public record BatonConfig(ClusterConfig cluster, ApiConfig api, DnsConfig dns, List<ServiceConfig> services,
-                          List<PublisherConfig> leaderPublish, List<ConfigError> warnings, LogFormat logFormat) {
+                          List<PublisherConfig> leaderPublish, List<ConfigError> warnings, LogFormat logFormat,
+                          HistoryConfig history) {
     public BatonConfig {
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(logFormat, "logFormat");
@@ -24,15 +26,16 @@ public record BatonConfig(ClusterConfig cluster, ApiConfig api, DnsConfig dns, L
         services = List.copyOf(services);
         leaderPublish = List.copyOf(leaderPublish);
         warnings = List.copyOf(warnings);
-    }
-
-    public BatonConfig(ClusterConfig cluster, ApiConfig api, DnsConfig dns, List<ServiceConfig> services) {
-        this(cluster, api, dns, services, List.of(), List.of(), LogFormat.DEFAULT);
+        Objects.requireNonNull(history, "history");
     }
 
     public BatonConfig(ClusterConfig cluster, ApiConfig api, DnsConfig dns, List<ServiceConfig> services,
                        List<PublisherConfig> leaderPublish, List<ConfigError> warnings) {
-        this(cluster, api, dns, services, leaderPublish, warnings, LogFormat.DEFAULT);
+        this(cluster, api, dns, services, leaderPublish, warnings, LogFormat.DEFAULT, HistoryConfig.DEFAULT);
+    }
+
+    public BatonConfig(ClusterConfig cluster, ApiConfig api, DnsConfig dns, List<ServiceConfig> services) {
+        this(cluster, api, dns, services, List.of(), List.of());
     }
 
     public Optional<ServiceConfig> service(String name) {

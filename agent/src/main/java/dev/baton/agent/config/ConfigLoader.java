@@ -53,11 +53,12 @@ public final class ConfigLoader {
             errors.throwIfAny();
             throw new ConfigException(List.of(new ConfigError("", file + " is empty")));
         }
-        root.allowOnly("cluster", "api", "dns", "services", "leader", "logging");
+        root.allowOnly("cluster", "api", "dns", "services", "leader", "logging", "history");
         Path configDir = file.toAbsolutePath().normalize().getParent();
 
         Optional<ClusterConfig> cluster = ClusterReader.read(root.get("cluster"), configDir, env);
-        Optional<ApiConfig> api = readApi(root.get("api"));
+        Optional<ApiConfig> api = ApiReader.read(root.get("api"), configDir);
+        Optional<HistoryConfig> history = ApiReader.readHistory(root.get("history"));
         Optional<DnsConfig> dns = DnsReader.read(root.get("dns"), cluster.map(ClusterConfig::members));
         Optional<List<MemberConfig>> members = cluster.map(ClusterConfig::members);
         PublishReader publishReader = new PublishReader(configDir, env);
@@ -69,12 +70,12 @@ public final class ConfigLoader {
 
         errors.throwIfAny();
         if (cluster.isEmpty() || api.isEmpty() || dns.isEmpty() || services.isEmpty() || leaderPublish.isEmpty()
-                || logFormat.isEmpty()) {
+                || logFormat.isEmpty() || history.isEmpty()) {
             // Every reader reports before it returns empty; reaching this is a bug in a reader.
             throw new IllegalStateException("config section rejected without an error");
         }
         return new BatonConfig(cluster.get(), api.get(), dns.get(), services.get(), leaderPublish.get(),
-                errors.warnings(), logFormat.get());
+                errors.warnings(), logFormat.get(), history.get());
     }
 
     /** A name inside the zone holds either a name server's address or a service's answer, not both. */
@@ -120,15 +121,5 @@ public final class ConfigLoader {
         logging.allowOnly("format");
         ConfigNode format = logging.get("format");
         return format.isPresent() ? format.asEnum(LogFormat.class) : Optional.of(LogFormat.DEFAULT);
-    }
-
-    private static Optional<ApiConfig> readApi(ConfigNode api) {
-        if (!api.isPresent()) return Optional.of(new ApiConfig(ApiConfig.DEFAULT_LISTEN));
-        if (api.asMap().isEmpty()) return Optional.empty();
-        api.allowOnly("listen");
-        ConfigNode listen = api.get("listen");
-        return listen.isPresent()
-                ? listen.parseText(HostPort::parse).map(ApiConfig::new)
-                : Optional.of(new ApiConfig(ApiConfig.DEFAULT_LISTEN));
     }
 }

@@ -355,17 +355,7 @@ final class PublishReader {
     }
 
     private Optional<Secret> tokenFile(ConfigNode node) {
-        Optional<String> name = node.requireText();
-        if (name.isEmpty()) return Optional.empty();
-        Path file = configDir.resolve(name.get()).normalize();
-        return SecretFiles.read(file, node, "").flatMap(bytes -> {
-            String token = new String(bytes, StandardCharsets.UTF_8).strip();
-            if (token.contains("\n") || token.contains(" ")) {
-                node.error("file " + file + " holds more than one word; it must hold only the token");
-                return Optional.empty();
-            }
-            return Optional.of(new Secret(token.getBytes(StandardCharsets.UTF_8), "file " + file));
-        });
+        return SecretFiles.readToken(node, configDir);
     }
 
     private static Optional<URI> apiUrl(ConfigNode node) {

@@ -53,6 +53,24 @@ final class SecretFiles {
         return Optional.of(content);
     }
 
+    /**
+     * A token file named by {@code node} (relative to {@code configDir}): one word, surrounding whitespace
+     * stripped. Empty after reporting the problem at {@code node}; errors never show the content.
+     */
+    static Optional<Secret> readToken(ConfigNode node, java.nio.file.Path configDir) {
+        Optional<String> name = node.requireText();
+        if (name.isEmpty()) return Optional.empty();
+        Path file = configDir.resolve(name.get()).normalize();
+        return read(file, node, "").flatMap(bytes -> {
+            String token = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (token.contains("\n") || token.contains(" ")) {
+                node.error("file " + file + " holds more than one word; it must hold only the token");
+                return Optional.empty();
+            }
+            return Optional.of(new Secret(token.getBytes(java.nio.charset.StandardCharsets.UTF_8), "file " + file));
+        });
+    }
+
     /** A secret others can read is a secret others can use: warn, as ssh does for keys. */
     private static void warnIfShared(Path file, ConfigNode at) {
         Set<PosixFilePermission> perms;

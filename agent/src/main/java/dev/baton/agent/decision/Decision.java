@@ -22,7 +22,7 @@ import java.util.TreeMap;
  *                             copied, sorted and unmodifiable
  */
 public record Decision(String service, String instance, long term, String reason, long decidedAtEpochMillis,
-                       Map<Integer, Map<String, InstanceHealth>> evidence) {
+                       Map<Integer, Map<String, InstanceHealth>> evidence) implements HistoryItem {
     public Decision {
         Objects.requireNonNull(service, "service");
         if (service.isBlank()) throw new IllegalArgumentException("decision without a service name");

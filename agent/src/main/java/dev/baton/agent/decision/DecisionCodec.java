@@ -57,10 +57,25 @@ public final class DecisionCodec {
     /** One log entry holding every decision of one pass (at least one; services distinct). */
     public static byte[] encodeBatch(List<Decision> decisions) {
         if (decisions.isEmpty()) throw new IllegalArgumentException("an empty batch");
+        return encodeEntry(LogEntry.of(decisions));
+    }
+
+    /**
+     * One log entry of format 2: <pre>{"format":2,"leader":{..},"actions":[..],"decisions":[..]}</pre> where each
+     * part is left out when empty. Entries of decisions only are what nodes before operator actions wrote.
+     */
+    public static byte[] encodeEntry(LogEntry entry) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("format", BATCH_FORMAT);
-        ArrayNode list = root.putArray("decisions");
-        for (Decision d : decisions) list.add(toTree(d));
+        entry.leader().ifPresent(l -> root.set("leader", toTree(l)));
+        if (!entry.actions().isEmpty()) {
+            ArrayNode list = root.putArray("actions");
+            for (OperatorAction a : entry.actions()) list.add(toTree(a));
+        }
+        if (!entry.decisions().isEmpty()) {
+            ArrayNode list = root.putArray("decisions");
+            for (Decision d : entry.decisions()) list.add(toTree(d));
+        }
         return write(root);
     }
 
@@ -71,24 +86,128 @@ public final class DecisionCodec {
      *                                 it names a service twice
      */
     public static List<Decision> decodeEntry(byte[] bytes) {
+        return decodeLogEntry(bytes).decisions();
+    }
+
+    /**
+     * One log entry: a format-2 entry (leader notice, actions, decisions: at least one of them), or a single
+     * decision of format 1.
+     *
+     * @throws DecisionFormatException when the bytes are not an entry of a known format, it is empty, or its
+     *                                 decisions name a service twice
+     */
+    public static LogEntry decodeLogEntry(byte[] bytes) {
         JsonNode root = parse(bytes, "log entry");
         JsonNode format = root.get("format");
         if (format != null && format.isInt() && format.intValue() == BATCH_FORMAT) {
-            JsonNode list = root.get("decisions");
-            if (list == null || !list.isArray() || list.isEmpty()) {
-                throw new DecisionFormatException("batch needs a non-empty \"decisions\" array");
-            }
-            List<Decision> out = new ArrayList<>(list.size());
+            List<Decision> decisions = new ArrayList<>();
             java.util.Set<String> services = new java.util.HashSet<>();
-            for (JsonNode node : list) {
+            for (JsonNode node : optionalArray(root, "decisions")) {
                 Decision d = fromTree(node, "batch decision");
                 if (!services.add(d.service())) throw new DecisionFormatException("batch decides " + d.service() + " twice");
-                out.add(d);
+                decisions.add(d);
             }
-            return out;
+            List<OperatorAction> actions = new ArrayList<>();
+            for (JsonNode node : optionalArray(root, "actions")) actions.add(actionFromTree(node, "action"));
+            JsonNode leaderNode = root.get("leader");
+            java.util.Optional<LeaderNotice> leader = leaderNode == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(leaderFromTree(leaderNode, "leader notice"));
+            if (decisions.isEmpty() && actions.isEmpty() && leader.isEmpty()) {
+                throw new DecisionFormatException("batch needs a non-empty \"decisions\" array, \"actions\" or a \"leader\"");
+            }
+            return new LogEntry(leader, actions, decisions);
         }
         checkFormat(root, "log entry");
-        return List.of(fromTree(root, "decision"));
+        return LogEntry.of(List.of(fromTree(root, "decision")));
+    }
+
+    private static JsonNode optionalArray(JsonNode root, String field) {
+        JsonNode list = root.get(field);
+        if (list == null) return JsonNodeFactory.instance.arrayNode();
+        if (!list.isArray()) throw new DecisionFormatException("batch: \"" + field + "\" must be an array");
+        return list;
+    }
+
+    static ObjectNode toTree(OperatorAction a) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("action", a.kind().wireName());
+        node.put("service", a.service());
+        if (a.instance() != null) node.put("instance", a.instance());
+        node.put("force", a.force());
+        node.put("by", a.requestedBy());
+        node.put("via", a.viaNode());
+        node.put("at", a.atEpochMillis());
+        node.put("term", a.term());
+        node.put("accepted", a.accepted());
+        node.put("outcome", a.outcome());
+        return node;
+    }
+
+    static OperatorAction actionFromTree(JsonNode node, String what) {
+        return checked(node, what, () -> {
+            OperatorAction.Kind kind = OperatorAction.Kind.fromWireName(text(node, "action", what));
+            JsonNode instance = node.get("instance");
+            if (instance != null && !instance.isTextual()) throw new DecisionFormatException(what + ": \"instance\" must be a string");
+            return new OperatorAction(kind, text(node, "service", what), instance == null ? null : instance.textValue(),
+                    bool(node, "force", what), text(node, "by", what), (int) integer(node, "via", what),
+                    integer(node, "at", what), integer(node, "term", what), bool(node, "accepted", what),
+                    text(node, "outcome", what));
+        });
+    }
+
+    /** Builds a value from an object node; a record's own check failing becomes a format error naming {@code what}. */
+    private static <T> T checked(JsonNode node, String what, java.util.function.Supplier<T> build) {
+        if (!node.isObject()) throw new DecisionFormatException(what + " is not a JSON object");
+        try {
+            return build.get();
+        } catch (DecisionFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new DecisionFormatException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    static ObjectNode toTree(LeaderNotice l) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("node", l.node());
+        node.put("term", l.term());
+        node.put("at", l.atEpochMillis());
+        return node;
+    }
+
+    static LeaderNotice leaderFromTree(JsonNode node, String what) {
+        return checked(node, what, () -> new LeaderNotice((int) integer(node, "node", what), integer(node, "term", what),
+                integer(node, "at", what)));
+    }
+
+    /** A history item in snapshots and the API: {@code {"seq":..,"index":..,"decision"|"action"|"leader":{..}}}. */
+    static ObjectNode toTree(HistoryEntry entry) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("seq", entry.seq());
+        node.put("index", entry.index());
+        HistoryItem item = entry.item();
+        if (item instanceof Decision d) node.set("decision", toTree(d));
+        else if (item instanceof OperatorAction a) node.set("action", toTree(a));
+        else node.set("leader", toTree((LeaderNotice) item));
+        return node;
+    }
+
+    static HistoryEntry historyFromTree(JsonNode node, String what) {
+        if (!node.isObject()) throw new DecisionFormatException(what + " is not a JSON object");
+        long seq = integer(node, "seq", what);
+        long index = integer(node, "index", what);
+        HistoryItem item;
+        if (node.has("decision")) item = fromTree(node.get("decision"), what);
+        else if (node.has("action")) item = actionFromTree(node.get("action"), what);
+        else if (node.has("leader")) item = leaderFromTree(node.get("leader"), what);
+        else throw new DecisionFormatException(what + " has no \"decision\", \"action\" or \"leader\"");
+        return new HistoryEntry(seq, index, item);
+    }
+
+    private static boolean bool(JsonNode node, String field, String what) {
+        JsonNode value = required(node, field, what);
+        if (!value.isBoolean()) throw new DecisionFormatException(what + ": \"" + field + "\" must be true or false");
+        return value.booleanValue();
     }
 
     /** @throws DecisionFormatException when the bytes are not a decision of a known format */

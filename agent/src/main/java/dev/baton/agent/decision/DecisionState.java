@@ -14,8 +14,9 @@ import java.util.TreeMap;
 
 /**
  * The replicated state every node builds by applying the committed decision log in order: the current decision
- * of each service, a bounded audit history, and the index of the last applied entry. Same log, same state, on
- * every node.
+ * of each service, the operator's overrides of each service, the last leader notice, a bounded audit history of
+ * decisions, operator actions and leader changes, and the index of the last applied entry. Same log, same
+ * state, on every node; all of it is in the snapshot, so it survives compaction and restarts.
  *
  * <h2>Fencing</h2>
  * A decision whose term is lower than the term of its service's current decision is not applied: it was made by
@@ -30,20 +31,28 @@ import java.util.TreeMap;
  * {@link #view()} once and use it when several values must agree with each other.
  */
 public final class DecisionState {
-    /** How many applied decisions {@link View#history()} keeps. */
-    public static final int HISTORY_LIMIT = 1000;
+    /** How many items {@link View#history()} keeps unless told otherwise ({@code history.keep}). */
+    public static final int DEFAULT_HISTORY_KEEP = 10_000;
     /** How many fenced-off decisions {@link View#rejections()} keeps. */
     public static final int REJECTIONS_LIMIT = 100;
 
+    private final int historyKeep;
     private volatile View view;
 
-    /** An empty state: nothing applied, index 0. */
+    /** An empty state: nothing applied, index 0, {@link #DEFAULT_HISTORY_KEEP} history items kept. */
     public DecisionState() {
-        this(View.EMPTY);
+        this(DEFAULT_HISTORY_KEEP);
     }
 
-    private DecisionState(View view) {
+    /** An empty state keeping the newest {@code historyKeep} (at least 1) history items. */
+    public DecisionState(int historyKeep) {
+        this(View.EMPTY, historyKeep);
+    }
+
+    private DecisionState(View view, int historyKeep) {
+        if (historyKeep < 1) throw new IllegalArgumentException("history keep must be at least 1: " + historyKeep);
         this.view = view;
+        this.historyKeep = historyKeep;
     }
 
     /**
@@ -67,14 +76,43 @@ public final class DecisionState {
      */
     public synchronized List<ApplyOutcome> applyBatch(long index, List<Decision> batch) {
         Objects.requireNonNull(batch, "batch");
+        return applyEntry(index, LogEntry.of(batch));
+    }
+
+    /**
+     * Applies the committed log entry at {@code index} atomically: its leader notice, then its operator actions
+     * (an accepted one changes its service's {@link ServiceOverrides}; each is recorded in the history, refused
+     * or not), then its decisions, each fenced as in {@link #applyBatch}. A decision that moves a service away
+     * from the instance an operator switched to ends that switch ({@link ServiceOverrides#switchedTo()}).
+     *
+     * @return each decision's outcome, in order; all {@link ApplyOutcome#ALREADY_APPLIED} for a redelivery
+     */
+    public synchronized List<ApplyOutcome> applyEntry(long index, LogEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        List<Decision> batch = entry.decisions();
         View current = view;
         if (index <= current.appliedIndex()) {
             return java.util.Collections.nCopies(batch.size(), ApplyOutcome.ALREADY_APPLIED);
         }
         Map<String, Decision> decisions = new TreeMap<>(current.decisions());
         Map<String, Long> indexes = new TreeMap<>(current.indexes());
-        List<Decision> history = new ArrayList<>(current.history());
+        Map<String, ServiceOverrides> overrides = new TreeMap<>(current.overrides());
+        List<HistoryEntry> history = new ArrayList<>(current.history());
+        long[] seq = {current.lastSeq()};
+        java.util.function.Consumer<HistoryItem> record = item -> history.add(new HistoryEntry(++seq[0], index, item));
         List<Rejection> rejections = new ArrayList<>(current.rejections());
+        Optional<LeaderNotice> leader = current.leader();
+        if (entry.leader().isPresent()) {
+            leader = entry.leader();
+            record.accept(entry.leader().get());
+        }
+        for (OperatorAction action : entry.actions()) {
+            record.accept(action);
+            if (!action.accepted()) continue;
+            ServiceOverrides before = overrides.getOrDefault(action.service(), ServiceOverrides.NONE);
+            ServiceOverrides after = before.after(action.kind(), action.instance());
+            putOrRemove(overrides, action.service(), after);
+        }
         List<ApplyOutcome> outcomes = new ArrayList<>(batch.size());
         for (Decision decision : batch) {
             Objects.requireNonNull(decision, "decision");
@@ -88,11 +126,20 @@ public final class DecisionState {
             }
             decisions.put(decision.service(), decision);
             indexes.put(decision.service(), index);
-            history.add(decision);
+            record.accept(decision);
+            ServiceOverrides o = overrides.get(decision.service());
+            if (o != null && o.switchedTo().isPresent() && !o.switchedTo().get().equals(decision.instance())) {
+                putOrRemove(overrides, decision.service(), o.withoutSwitch());
+            }
             outcomes.add(ApplyOutcome.APPLIED);
         }
-        view = new View(index, decisions, indexes, newest(history, HISTORY_LIMIT), newest(rejections, REJECTIONS_LIMIT));
+        view = new View(index, decisions, indexes, newest(history, historyKeep), newest(rejections, REJECTIONS_LIMIT),
+                overrides, leader);
         return outcomes;
+    }
+
+    private static void putOrRemove(Map<String, ServiceOverrides> overrides, String service, ServiceOverrides o) {
+        if (o.isNone()) overrides.remove(service); else overrides.put(service, o);
     }
 
     private static <T> List<T> newest(List<T> list, int limit) {
@@ -114,8 +161,8 @@ public final class DecisionState {
         return view.decision(service);
     }
 
-    /** The last {@link #HISTORY_LIMIT} applied decisions, oldest first. */
-    public List<Decision> history() {
+    /** The newest history items (at most {@code historyKeep}), oldest first. */
+    public List<HistoryEntry> history() {
         return view.history();
     }
 
@@ -135,7 +182,16 @@ public final class DecisionState {
      * @throws DecisionFormatException when the bytes are not a snapshot this node understands
      */
     public static DecisionState restore(byte[] snapshot) {
-        return new DecisionState(DecisionSnapshots.decode(snapshot));
+        return restore(snapshot, DEFAULT_HISTORY_KEEP);
+    }
+
+    /** As {@link #restore(byte[])}, keeping the newest {@code historyKeep} history items from now on. */
+    public static DecisionState restore(byte[] snapshot, int historyKeep) {
+        View v = DecisionSnapshots.decode(snapshot);
+        // Bounds are this node's, not the writer's: keep the newest items if the snapshot holds more.
+        v = new View(v.appliedIndex(), v.decisions(), v.indexes(), newest(v.history(), historyKeep), v.rejections(),
+                v.overrides(), v.leader());
+        return new DecisionState(v, historyKeep);
     }
 
 
@@ -161,12 +217,15 @@ public final class DecisionState {
      * @param decisions    service &rarr; its current decision, sorted by service
      * @param indexes      service &rarr; the log index of its current decision (with the decision's term, the
      *                     fencing token a publisher writes)
-     * @param history      the last applied decisions, oldest first, at most {@link #HISTORY_LIMIT}
+     * @param history      the newest applied decisions, operator actions and leader notices, oldest first
      * @param rejections   the last fenced-off decisions, oldest first, at most {@link #REJECTIONS_LIMIT}
+     * @param overrides    service &rarr; its operator overrides, for services that have any
+     * @param leader       the newest leader notice applied
      */
     public record View(long appliedIndex, Map<String, Decision> decisions, Map<String, Long> indexes,
-                       List<Decision> history, List<Rejection> rejections) {
-        static final View EMPTY = new View(0, Map.of(), Map.of(), List.of(), List.of());
+                       List<HistoryEntry> history, List<Rejection> rejections, Map<String, ServiceOverrides> overrides,
+                       Optional<LeaderNotice> leader) {
+        static final View EMPTY = new View(0, Map.of(), Map.of(), List.of(), List.of(), Map.of(), Optional.empty());
 
         public View {
             if (appliedIndex < 0) throw new IllegalArgumentException("negative applied index: " + appliedIndex);
@@ -174,6 +233,40 @@ public final class DecisionState {
             indexes = Collections.unmodifiableMap(new TreeMap<>(indexes));
             history = List.copyOf(history);
             rejections = List.copyOf(rejections);
+            overrides = Collections.unmodifiableMap(new TreeMap<>(overrides));
+            Objects.requireNonNull(leader, "leader");
+        }
+
+        /** The operator's overrides of {@code service}; {@link ServiceOverrides#NONE} when it has none. */
+        public ServiceOverrides overrides(String service) {
+            return overrides.getOrDefault(service, ServiceOverrides.NONE);
+        }
+
+        /** The applied decisions the history still holds, oldest first. */
+        public List<Decision> decisionHistory() {
+            List<Decision> out = new ArrayList<>();
+            for (HistoryEntry e : history) if (e.item() instanceof Decision d) out.add(d);
+            return out;
+        }
+
+        /** The seq of the newest history item; 0 before any. */
+        public long lastSeq() {
+            return history.isEmpty() ? 0 : history.get(history.size() - 1).seq();
+        }
+
+        /**
+         * A page of the history, newest first: items of {@code service} (null: all) with a seq below
+         * {@code beforeSeq} (0 or less: from the newest), at most {@code limit}.
+         */
+        public List<HistoryEntry> historyPage(String service, long beforeSeq, int limit) {
+            List<HistoryEntry> page = new ArrayList<>();
+            for (int i = history.size() - 1; i >= 0 && page.size() < limit; i--) {
+                HistoryEntry e = history.get(i);
+                if (beforeSeq > 0 && e.seq() >= beforeSeq) continue;
+                if (service != null && !e.item().serviceName().map(service::equals).orElse(false)) continue;
+                page.add(e);
+            }
+            return page;
         }
 
         public Optional<Decision> decision(String service) {
@@ -193,8 +286,7 @@ public final class DecisionState {
         public Optional<Decision> previous(String service) {
             boolean skippedCurrent = false;
             for (int i = history.size() - 1; i >= 0; i--) {
-                Decision d = history.get(i);
-                if (!d.service().equals(service)) continue;
+                if (!(history.get(i).item() instanceof Decision d) || !d.service().equals(service)) continue;
                 if (skippedCurrent) return Optional.of(d);
                 skippedCurrent = true;
             }
@@ -202,18 +294,23 @@ public final class DecisionState {
         }
     }
 
-    /** The snapshot format: {@code {"format":1,"appliedIndex":..,"decisions":[..],"history":[..],"rejections":[..]}}. */
+    /**
+     * The snapshot format 2: {@code {"format":2,"appliedIndex":..,"decisions":[..],"history":[..],"rejections":[..],
+     * "indexes":{..},"overrides":{..},"leader":{..}}}, history items as in {@link DecisionCodec#toTree(HistoryEntry)}.
+     * Format 1 (history of decisions only, no overrides) is still read.
+     */
     private static final class DecisionSnapshots {
         private static final String WHAT = "decision snapshot";
+        private static final int SNAPSHOT_FORMAT = 2;
 
         static byte[] encode(View view) {
             ObjectNode root = JsonNodeFactory.instance.objectNode();
-            root.put("format", DecisionCodec.FORMAT_VERSION);
+            root.put("format", SNAPSHOT_FORMAT);
             root.put("appliedIndex", view.appliedIndex());
             ArrayNode decisions = root.putArray("decisions");
             view.decisions().values().forEach(d -> decisions.add(DecisionCodec.toTree(d)));
             ArrayNode history = root.putArray("history");
-            view.history().forEach(d -> history.add(DecisionCodec.toTree(d)));
+            view.history().forEach(e -> history.add(DecisionCodec.toTree(e)));
             ArrayNode rejections = root.putArray("rejections");
             for (Rejection r : view.rejections()) {
                 ObjectNode node = rejections.addObject();
@@ -223,12 +320,23 @@ public final class DecisionState {
             }
             ObjectNode indexes = root.putObject("indexes");
             view.indexes().forEach(indexes::put);
+            ObjectNode overrides = root.putObject("overrides");
+            view.overrides().forEach((service, o) -> {
+                ObjectNode node = overrides.putObject(service);
+                ArrayNode drained = node.putArray("drained");
+                o.drained().forEach(drained::add);
+                o.pinned().ifPresent(p -> node.put("pinned", p));
+                o.switchedTo().ifPresent(p -> node.put("switched_to", p));
+            });
+            view.leader().ifPresent(l -> root.set("leader", DecisionCodec.toTree(l)));
             return DecisionCodec.write(root);
         }
 
         static View decode(byte[] bytes) {
             JsonNode root = DecisionCodec.parse(bytes, WHAT);
-            DecisionCodec.checkFormat(root, WHAT);
+            JsonNode format = root.get("format");
+            boolean v2 = format != null && format.isInt() && format.intValue() == SNAPSHOT_FORMAT;
+            if (!v2) DecisionCodec.checkFormat(root, WHAT);
             long appliedIndex = DecisionCodec.integer(root, "appliedIndex", WHAT);
             if (appliedIndex < 0) throw new DecisionFormatException(WHAT + ": negative appliedIndex " + appliedIndex);
             Map<String, Decision> decisions = new TreeMap<>();
@@ -238,8 +346,11 @@ public final class DecisionState {
                     throw new DecisionFormatException(WHAT + ": two current decisions for " + d.service());
                 }
             }
-            List<Decision> history = new ArrayList<>();
-            for (JsonNode node : array(root, "history")) history.add(DecisionCodec.fromTree(node, WHAT + " history"));
+            List<HistoryEntry> history = new ArrayList<>();
+            for (JsonNode node : array(root, "history")) {
+                history.add(v2 ? DecisionCodec.historyFromTree(node, WHAT + " history")
+                        : new HistoryEntry(history.size() + 1, 0, DecisionCodec.fromTree(node, WHAT + " history")));
+            }
             List<Rejection> rejections = new ArrayList<>();
             for (JsonNode node : array(root, "rejections")) {
                 String where = WHAT + " rejection";
@@ -263,10 +374,41 @@ public final class DecisionState {
                 }
                 indexes.put(service, index);
             }
-            // Bounds are this node's, not the writer's: keep the newest entries if the snapshot holds more.
-            return new View(appliedIndex, decisions, indexes,
-                    history.subList(Math.max(0, history.size() - HISTORY_LIMIT), history.size()),
-                    rejections.subList(Math.max(0, rejections.size() - REJECTIONS_LIMIT), rejections.size()));
+            Map<String, ServiceOverrides> overrides = new TreeMap<>();
+            JsonNode overridesNode = root.get("overrides");
+            if (overridesNode != null) {
+                if (!overridesNode.isObject()) throw new DecisionFormatException(WHAT + ": \"overrides\" must be an object");
+                for (Map.Entry<String, JsonNode> e : overridesNode.properties()) {
+                    overrides.put(e.getKey(), overridesFromTree(e.getValue(), WHAT + " overrides of " + e.getKey()));
+                }
+            }
+            JsonNode leaderNode = root.get("leader");
+            Optional<LeaderNotice> leader = leaderNode == null ? Optional.empty()
+                    : Optional.of(DecisionCodec.leaderFromTree(leaderNode, WHAT + " leader"));
+            return new View(appliedIndex, decisions, indexes, history,
+                    rejections.subList(Math.max(0, rejections.size() - REJECTIONS_LIMIT), rejections.size()),
+                    overrides, leader);
+        }
+
+        private static ServiceOverrides overridesFromTree(JsonNode node, String what) {
+            if (!node.isObject()) throw new DecisionFormatException(what + " is not a JSON object");
+            java.util.TreeSet<String> drained = new java.util.TreeSet<>();
+            JsonNode list = node.get("drained");
+            if (list != null) {
+                if (!list.isArray()) throw new DecisionFormatException(what + ": \"drained\" must be an array");
+                for (JsonNode n : list) {
+                    if (!n.isTextual()) throw new DecisionFormatException(what + ": drained names must be strings");
+                    drained.add(n.textValue());
+                }
+            }
+            return new ServiceOverrides(drained, optionalText(node, "pinned", what), optionalText(node, "switched_to", what));
+        }
+
+        private static Optional<String> optionalText(JsonNode node, String field, String what) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) return Optional.empty();
+            if (!value.isTextual()) throw new DecisionFormatException(what + ": \"" + field + "\" must be a string");
+            return Optional.of(value.textValue());
         }
 
         private static JsonNode array(JsonNode root, String field) {

@@ -1,5 +1,7 @@
 package dev.baton.agent.runtime;
 
+import dev.baton.agent.api.ApiServer;
+import dev.baton.agent.api.StatusQuery;
 import dev.baton.agent.check.CheckRunner;
 import dev.baton.agent.check.InstanceHealth;
 import dev.baton.agent.check.InstanceKey;
@@ -75,7 +77,8 @@ public final class AgentNode implements AutoCloseable {
     private PauseWatch pauses;
     private ElectionNode node;
     private DnsServer dns;
-    private StatusServer api;
+    private final ActionDesk actions;
+    private ApiServer api;
     private CheckRunner checks;
     private DecisionMaker decisions;
     private volatile PublishEngine publishing;
@@ -89,7 +92,9 @@ public final class AgentNode implements AutoCloseable {
         Map<Integer, String> addresses = new HashMap<>();
         for (MemberConfig m : config.cluster().members()) addresses.put(m.id(), m.address().toString());
         this.leaderless = new LeaderlessWarning(addresses);
-        this.replica = new Replica(self, new AnswerTables(config), views, AgentNode::millis);
+        this.replica = new Replica(self, new AnswerTables(config), views, AgentNode::millis, config.history().keep());
+        this.actions = new ActionDesk(self, AgentNode::millis);
+        replica.actions(actions);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "baton-agent-" + self);
             t.setDaemon(true);
@@ -132,6 +137,7 @@ public final class AgentNode implements AutoCloseable {
             PublishEngine engine = publishing;
             if (engine != null) engine.poke();
         });
+        actions.attach(node, replica, () -> loop.execute(this::step));
         startPublishing();
 
         List<InetSocketAddress> dnsListen = new ArrayList<>();
@@ -141,12 +147,14 @@ public final class AgentNode implements AutoCloseable {
                 DnsServerOptions.withRateLimit(config.dns().rateLimit()));
         dns.start();
 
-        HostPort apiListen = config.api().listen();
-        api = new StatusServer(new InetSocketAddress(apiListen.host(), apiListen.port()), this::status);
+        api = new ApiServer(config.api(), new NodeDocuments(config, () -> node, replica, actions, this::status,
+                () -> node.isCurrent(currentWithinNanos), () -> dns != null && !dns.boundAddresses().isEmpty()));
+        replica.onEvent((type, data) -> api.events().publish(type,
+                data instanceof dev.baton.agent.decision.HistoryEntry e ? NodeDocuments.historyItem(e) : data));
         api.start();
 
         decisions = new DecisionMaker(config, node, replica, views, observations, AgentNode::millis,
-                Clock.systemUTC(), currentWithinNanos);
+                Clock.systemUTC(), currentWithinNanos, actions);
         checks = new CheckRunner(observations);
         Map<InstanceKey, Long> intervals = new HashMap<>();
         for (ServiceConfig service : config.services()) {
@@ -370,13 +378,7 @@ public final class AgentNode implements AutoCloseable {
                 svc.put("decided_term", d.term());
                 svc.put("decided_at", Instant.ofEpochMilli(d.decidedAtEpochMillis()).toString());
                 svc.put("reason", d.reason());
-                Map<String, Object> evidence = new LinkedHashMap<>();
-                d.evidence().forEach((nodeId, byInstance) -> {
-                    Map<String, String> states = new LinkedHashMap<>();
-                    byInstance.forEach((instance, health) -> states.put(instance, health.name().toLowerCase()));
-                    evidence.put(String.valueOf(nodeId), states);
-                });
-                svc.put("verdicts", evidence);
+                svc.put("verdicts", NodeDocuments.evidence(d));
             }
             svc.put("applied_at", replica.appliedAt(service.name()).map(Instant::toString).orElse(null));
             Map<String, String> mine = new LinkedHashMap<>();
@@ -396,6 +398,7 @@ public final class AgentNode implements AutoCloseable {
             }
             svc.put("local_checks_expedited", expedited);
             svc.put("publishers", publisherStatus(publishersByScope.getOrDefault(service.name(), List.of())));
+            svc.put("overrides", NodeDocuments.overrides(view.overrides(service.name())));
             services.add(svc);
         }
         out.put("services", services);
@@ -437,6 +440,15 @@ public final class AgentNode implements AutoCloseable {
         Map<String, Integer> publishers = new java.util.TreeMap<>();
         PublishEngine engine = publishing;
         if (engine != null) engine.status().forEach(p -> publishers.merge(p.state().text(), 1, Integer::sum));
+        // Overrides are shown loudly: a pinned service makes no automatic change (issue 9).
+        List<String> pinned = new ArrayList<>();
+        int drained = 0;
+        for (Map.Entry<String, dev.baton.agent.decision.ServiceOverrides> o : view.overrides().entrySet()) {
+            if (o.getValue().pinned().isPresent()) pinned.add(o.getKey());
+            drained += o.getValue().drained().size();
+        }
+        services.put("pinned", pinned);
+        services.put("drained_instances", drained);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("services", services);
         summary.put("local_checks", checks);

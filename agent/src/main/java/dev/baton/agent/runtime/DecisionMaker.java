@@ -7,6 +7,10 @@ import dev.baton.agent.config.ServiceConfig;
 import dev.baton.agent.decision.Decision;
 import dev.baton.agent.decision.DecisionCodec;
 import dev.baton.agent.decision.DecisionState;
+import dev.baton.agent.decision.LeaderNotice;
+import dev.baton.agent.decision.LogEntry;
+import dev.baton.agent.decision.OperatorAction;
+import dev.baton.agent.api.ActionResult;
 import dev.baton.agent.select.ActiveInstance;
 import dev.baton.agent.select.Overrides;
 import dev.baton.agent.select.Selection;
@@ -34,6 +38,12 @@ import java.util.function.LongSupplier;
  * while {@link ElectionNode#isLeader()} and while its own copy of the decisions is current, and stamps every
  * decision with its term (the fencing token). One decision per service is in flight at a time. Called from the
  * agent's single loop thread.
+ *
+ * <p>It also judges the operator actions queued on the {@link ActionDesk} ({@link ActionJudge}'s rules), at most
+ * one per service per pass and none for a service with a decision in flight: an action and the decision it
+ * causes go into the pass's entry together, and the caller hears the outcome once the entry is committed and
+ * applied here. A new leadership's first entry carries a {@link LeaderNotice}, so leader changes are in the
+ * replicated history.
  */
 final class DecisionMaker {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionMaker.class);
@@ -51,11 +61,14 @@ final class DecisionMaker {
     private final Map<String, CompletableFuture<Long>> inFlight = new HashMap<>();
     private final Map<InstanceKey, Long> upSince = new HashMap<>();
     private final Map<String, Long> activeSince = new HashMap<>();
+    private final ActionDesk desk;
     private long term = -1;
     private long leadingSince;
+    private boolean noticeDue;
 
     DecisionMaker(BatonConfig config, ElectionNode node, Replica replica, ViewBook views, Observations own,
-                  LongSupplier monotonicMillis, Clock wallClock, long currentWithinNanos) {
+                  LongSupplier monotonicMillis, Clock wallClock, long currentWithinNanos, ActionDesk desk) {
+        this.desk = desk;
         this.config = config;
         this.configDigest = dev.baton.agent.config.ConfigDigest.of(config);
         this.node = node;
@@ -106,6 +119,7 @@ final class DecisionMaker {
     void run() {
         long leading = node.leadingTerm();
         if (leading < 0) {
+            desk.refuseAll("node " + config.cluster().node() + " no longer leads; try again");
             if (term != -1) {
                 inFlight.clear();
                 upSince.clear();
@@ -121,6 +135,7 @@ final class DecisionMaker {
             upSince.clear();
             activeSince.clear();
             inFlight.clear();
+            noticeDue = true;
         }
         // Decide only from a current copy of the decisions: a new leader first delivers all it recovered.
         if (!node.isCurrent(currentWithinNanos) || !node.hasDeliveredAllKnown()) return;
@@ -130,7 +145,10 @@ final class DecisionMaker {
         List<NodeView> all = new ConfigAgreement(configDigest, views.configDigests())
                 .agreeing(views.with(new NodeView(self, now, own.snapshot())));
         DecisionState.View state = replica.view();
+        Map<String, ActionDesk.Pending> actions = actionsToJudge(state);
         List<Decision> batch = new ArrayList<>();
+        List<OperatorAction> judged = new ArrayList<>();
+        List<ActionDesk.Pending> replies = new ArrayList<>();
         for (ServiceConfig service : config.services()) {
             Map<String, Verdict> verdicts = quorum.verdicts(service, self, all, now);
             Map<String, Long> since = new HashMap<>();
@@ -147,24 +165,134 @@ final class DecisionMaker {
             Optional<String> current = state.active(service.name());
             Optional<ActiveInstance> active = current.map(
                     name -> new ActiveInstance(name, activeSince.computeIfAbsent(service.name(), s -> now)));
-            Selection selection = Selector.select(new SelectionInput(service, active, verdicts, since,
-                    Overrides.NONE, now));
-            if (!selection.changed()) continue;
-            if (active.isEmpty() && awaitingBetter(service, selection, verdicts, now)) continue;
-            Decision decision = new Decision(service.name(), selection.instance().orElse(null), term,
-                    selection.reason(), wallClock.millis(), quorum.evidence(service.name(), self, all, now));
-            LOG.info("deciding {} -> {} (term {}): {}", service.name(), selection.instance().orElse("none"), term,
-                    selection.reason());
-            activeSince.remove(service.name());
-            batch.add(decision);
+            ActionDesk.Pending action = actions.remove(service.name());
+            Optional<Decision> decision;
+            if (action != null) {
+                decision = judge(action, service, current, active, verdicts, since, state, all, now, judged, replies);
+            } else {
+                Selection selection = Selector.select(new SelectionInput(service, active, verdicts, since,
+                        ActionJudge.selection(state.overrides(service.name())), now));
+                if (!selection.changed()) continue;
+                if (active.isEmpty() && awaitingBetter(service, selection, verdicts, now)) continue;
+                decision = Optional.of(decide(service, selection.instance(), selection.reason(), all, now));
+            }
+            decision.ifPresent(d -> {
+                LOG.info("deciding {} -> {} (term {}): {}", d.service(), d.activeInstance().orElse("none"), term, d.reason());
+                activeSince.remove(d.service());
+                batch.add(d);
+            });
         }
-        if (batch.isEmpty()) return;
+        desk.putBack(new ArrayList<>(actions.values())); // services with a decision in flight: next pass
+        Optional<LeaderNotice> notice = noticeDue
+                ? Optional.of(new LeaderNotice(self, term, wallClock.millis())) : Optional.empty();
+        if (batch.isEmpty() && judged.isEmpty() && notice.isEmpty()) return;
+        noticeDue = false;
         // Every change of this pass in one entry: one commit, one apply, one table swap on every node, however
         // many services a mass failure moves at once.
-        CompletableFuture<Long> committed = node.append(DecisionCodec.encodeBatch(batch)).whenComplete((index, error) -> {
-            if (error != null) LOG.warn("{} decision{} not committed: {}", batch.size(), batch.size() == 1 ? "" : "s",
-                    error.getMessage());
-        });
+        CompletableFuture<Long> committed = node.append(DecisionCodec.encodeEntry(new LogEntry(notice, judged, batch)))
+                .whenComplete((index, error) -> {
+                    if (error != null) LOG.warn("{} decision{} and {} action{} not committed: {}", batch.size(),
+                            batch.size() == 1 ? "" : "s", judged.size(), judged.size() == 1 ? "" : "s", error.getMessage());
+                });
         for (Decision d : batch) inFlight.put(d.service(), committed);
+        for (int i = 0; i < judged.size(); i++) {
+            OperatorAction a = judged.get(i);
+            ActionDesk.Pending p = replies.get(i);
+            committed.thenCompose(index -> replica.whenApplied(index).thenApply(ignored -> index))
+                    .whenComplete((index, error) -> p.reply().complete(error != null
+                            ? ActionResult.error(503, "leadership changed before the " + a.kind().wireName()
+                            + " committed; it may or may not apply: check baton history")
+                            : a.accepted() ? new ActionResult(200, outcome(a, index))
+                            : ActionResult.error(409, a.outcome())));
+        }
+    }
+
+    private static Map<String, Object> outcome(OperatorAction a, long index) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("service", a.service());
+        body.put("action", a.kind().wireName());
+        if (a.instance() != null) body.put("instance", a.instance());
+        body.put("outcome", a.outcome());
+        body.put("index", index);
+        return body;
+    }
+
+    /** One queued action per service, oldest first; the rest wait for a later pass. Unknown services: 404 now. */
+    private Map<String, ActionDesk.Pending> actionsToJudge(DecisionState.View state) {
+        Map<String, ActionDesk.Pending> first = new java.util.LinkedHashMap<>();
+        List<ActionDesk.Pending> later = new ArrayList<>();
+        for (ActionDesk.Pending p : desk.take()) {
+            String service = p.request().service();
+            if (config.service(service).isEmpty()) {
+                p.reply().complete(ActionResult.error(404, "no service named " + service));
+            } else if (first.putIfAbsent(service, p) != null) {
+                later.add(p);
+            }
+        }
+        desk.putBack(later);
+        return first;
+    }
+
+    /**
+     * Judges one action: a refusal is recorded (and answered 409 once committed), or 404 at once; an accepted
+     * one is recorded with the decision it causes, if any.
+     */
+    private Optional<Decision> judge(ActionDesk.Pending p, ServiceConfig service, Optional<String> current,
+                                     Optional<ActiveInstance> active, Map<String, Verdict> verdicts,
+                                     Map<String, Long> since, DecisionState.View state, List<NodeView> all, long now,
+                                     List<OperatorAction> judged, List<ActionDesk.Pending> replies) {
+        var request = p.request();
+        ActionJudge.Judgement judgement = ActionJudge.judge(request, Optional.of(service), current,
+                state.overrides(service.name()), verdicts);
+        OperatorAction asked = new OperatorAction(request.kind(), request.service(), request.instance(),
+                request.force(), request.client(), p.viaNode(), 0, term, false, "");
+        String who = "asked by " + request.client() + " via node " + p.viaNode();
+        if (judgement instanceof ActionJudge.Refused refused) {
+            if (refused.status() == 404) {
+                p.reply().complete(ActionResult.error(404, refused.reason()));
+                return Optional.empty();
+            }
+            LOG.info("refused {} of {} ({}): {}", request.kind().wireName(), service.name(), who, refused.reason());
+            judged.add(asked.judged(wallClock.millis(), term, false, refused.reason()));
+            replies.add(p);
+            return Optional.empty();
+        }
+        ActionJudge.Accepted accepted = (ActionJudge.Accepted) judgement;
+        String what = request.kind().wireName() + (request.instance() == null ? "" : " " + request.instance())
+                + (request.force() ? " (forced)" : "");
+        Optional<Decision> decision;
+        if (accepted.switchTo().isPresent()) {
+            String target = accepted.switchTo().get();
+            decision = Optional.of(decide(service, accepted.switchTo(), "an operator switched " + service.name()
+                    + " to " + target + (request.force() ? " (forced)" : "") + " (" + who + "); " + target + " is "
+                    + verdicts.getOrDefault(target, Verdict.NO_EVIDENCE).summary(), all, now));
+        } else {
+            Selection selection = Selector.select(new SelectionInput(service, active, verdicts, since,
+                    accepted.selection(), now));
+            decision = selection.changed()
+                    ? Optional.of(decide(service, selection.instance(), "operator " + what + " (" + who + "); "
+                    + selection.reason(), all, now))
+                    : Optional.empty();
+        }
+        if (request.kind() == OperatorAction.Kind.APPROVE_FAILBACK && decision.isEmpty()) {
+            String why = "nothing to fail back to: " + Selector.select(new SelectionInput(service, active, verdicts,
+                    since, accepted.selection(), now)).reason();
+            judged.add(asked.judged(wallClock.millis(), term, false, why));
+            replies.add(p);
+            return Optional.empty();
+        }
+        String outcome = what + " accepted; " + decision.map(d -> service.name() + " moves to "
+                + d.activeInstance().orElse("no instance")).orElse("the active instance stays "
+                + current.orElse("none"));
+        LOG.info("operator {} of {} ({}): {}", request.kind().wireName(), service.name(), who, outcome);
+        judged.add(asked.judged(wallClock.millis(), term, true, outcome));
+        replies.add(p);
+        return decision;
+    }
+
+    private Decision decide(ServiceConfig service, Optional<String> instance, String reason, List<NodeView> all, long now) {
+        int self = config.cluster().node();
+        return new Decision(service.name(), instance.orElse(null), term, reason, wallClock.millis(),
+                quorum.evidence(service.name(), self, all, now));
     }
 }

@@ -3,6 +3,8 @@ package dev.baton.agent.runtime;
 import dev.baton.agent.decision.Decision;
 import dev.baton.agent.decision.DecisionCodec;
 import dev.baton.agent.decision.DecisionState;
+import dev.baton.agent.decision.HistoryEntry;
+import dev.baton.agent.decision.LogEntry;
 import dev.baton.agent.dns.AnswerTable;
 import dev.baton.agent.verdict.NodeView;
 import dev.baton.election.ElectionListener;
@@ -21,8 +23,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Every node's copy of the committed decisions: applies the decision log in order (the election's callback
- * thread), swaps the DNS answer table after each decision, compacts the log into snapshots, and files the
- * observation reports peers send to this node for when it leads.
+ * thread), swaps the DNS answer table after each decision, compacts the log into snapshots, files the
+ * observation reports peers send to this node for when it leads, hands operator-action messages to the
+ * {@link ActionDesk}, and tells the event stream of every history item it applies and every leader change.
  */
 final class Replica implements ElectionListener {
     private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
@@ -38,7 +41,13 @@ final class Replica implements ElectionListener {
     private final AtomicReference<AnswerTable> table = new AtomicReference<>();
     /** Per service, when (wall clock, epoch ms) this node applied its current decision: for the status document. */
     private final Map<String, Long> appliedAtMillis = new ConcurrentHashMap<>();
-    private volatile DecisionState state = new DecisionState();
+    private final int historyKeep;
+    private volatile DecisionState state;
+    private volatile ActionDesk desk;
+    private volatile java.util.function.BiConsumer<String, Object> events = (type, data) -> { };
+    /** Futures of {@link #whenApplied}, by the index they wait for. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, List<java.util.concurrent.CompletableFuture<Void>>>
+            waiting = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile ElectionNode node;
     private volatile Runnable changed = () -> { };
     /** Which services the entries in this node's log but not yet applied touch: for per-service currentness. */
@@ -47,12 +56,14 @@ final class Replica implements ElectionListener {
      * Entries decoded when they reached the log, for their commit (callback thread only). Safe to reuse: an
      * entry replaced at the same index before it committed is decoded again by its own onAppend.
      */
-    private final java.util.NavigableMap<Long, List<Decision>> decoded = new java.util.TreeMap<>();
+    private final java.util.NavigableMap<Long, LogEntry> decoded = new java.util.TreeMap<>();
     private volatile Consumer<ChangeNotice> notices = n -> { };
     private long appliedSinceCompaction;
 
-    Replica(int self, AnswerTables tables, ViewBook views, LongSupplier monotonicMillis) {
+    Replica(int self, AnswerTables tables, ViewBook views, LongSupplier monotonicMillis, int historyKeep) {
         this.self = self;
+        this.historyKeep = historyKeep;
+        this.state = new DecisionState(historyKeep);
         this.tables = tables;
         this.views = views;
         this.monotonicMillis = monotonicMillis;
@@ -74,6 +85,38 @@ final class Replica implements ElectionListener {
 
     void attach(ElectionNode node) {
         this.node = node;
+    }
+
+    /** Where operator-action messages from peers go. */
+    void actions(ActionDesk desk) {
+        this.desk = desk;
+    }
+
+    /**
+     * Called with {@code ("history", item)} for every history item an applied entry adds and
+     * {@code ("leader", {leader, term})} on every local leader change, on the callback thread; must not block.
+     */
+    void onEvent(java.util.function.BiConsumer<String, Object> events) {
+        this.events = events;
+    }
+
+    /** Completes once this node has applied index {@code index} (at once if it has). Any thread. */
+    java.util.concurrent.CompletableFuture<Void> whenApplied(long index) {
+        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+        if (state.view().appliedIndex() >= index) {
+            f.complete(null);
+            return f;
+        }
+        waiting.computeIfAbsent(index, i -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
+        if (state.view().appliedIndex() >= index) releaseWaiting(); // applied meanwhile
+        return f;
+    }
+
+    private void releaseWaiting() {
+        long applied = state.view().appliedIndex();
+        var done = waiting.headMap(applied, true);
+        done.values().forEach(list -> list.forEach(f -> f.complete(null)));
+        done.clear();
     }
 
     /** Called after every applied entry, restored snapshot and leadership change (the publishers' cue). */
@@ -101,29 +144,31 @@ final class Replica implements ElectionListener {
 
     @Override
     public void onAppend(long index, long term, byte[] data) {
-        List<Decision> batch;
+        LogEntry entry;
         try {
-            batch = DecisionCodec.decodeEntry(data);
+            entry = DecisionCodec.decodeLogEntry(data);
         } catch (IllegalArgumentException e) {
-            batch = null; // unreadable: it touches every service, as far as currentness knows
+            entry = null; // unreadable: it touches every service, as far as currentness knows
         }
-        pending.appended(index, batch);
-        if (batch != null) decoded.put(index, batch);
+        // Only decisions change answers; actions and leader notices touch no service's answer.
+        pending.appended(index, entry == null ? null : entry.decisions());
+        if (entry != null) decoded.put(index, entry);
     }
 
     @Override
     public void onCommit(long index, long term, byte[] data) {
-        List<Decision> batch = decoded.remove(index);
+        LogEntry entry = decoded.remove(index);
         decoded.headMap(index).clear(); // replaced entries that never committed
         try {
-            if (batch == null) batch = DecisionCodec.decodeEntry(data);
+            if (entry == null) entry = DecisionCodec.decodeLogEntry(data);
         } catch (IllegalArgumentException e) {
             // A committed entry we cannot read (written by a newer version?): skip it, keep serving.
             LOG.warn("skipping committed entry {} of term {}: {}", index, term, e.getMessage());
             pending.applied(index);
             return;
         }
-        List<DecisionState.ApplyOutcome> outcomes = state.applyBatch(index, batch);
+        List<Decision> batch = entry.decisions();
+        List<DecisionState.ApplyOutcome> outcomes = state.applyEntry(index, entry);
         // Stamped before the table swap: no DNS answer from the new decision predates its applied_at.
         long now = System.currentTimeMillis();
         List<String> changedServices = new java.util.ArrayList<>();
@@ -141,6 +186,11 @@ final class Replica implements ElectionListener {
             LOG.info("decision {} (term {}): {} -> {} [{}] {}", index, decision.term(), decision.service(),
                     decision.activeInstance().orElse("none"), outcomes.get(i), decision.reason());
         }
+        releaseWaiting();
+        List<HistoryEntry> history = state.view().history();
+        int first = history.size();
+        while (first > 0 && history.get(first - 1).index() == index) first--;
+        for (HistoryEntry item : history.subList(first, history.size())) events.accept("history", item);
         changed.run();
         if (++appliedSinceCompaction >= COMPACT_EVERY && node != null) {
             appliedSinceCompaction = 0;
@@ -173,7 +223,8 @@ final class Replica implements ElectionListener {
 
     @Override
     public void onSnapshot(long index, long term, byte[] data) {
-        state = data.length == 0 ? new DecisionState() : DecisionState.restore(data);
+        state = data.length == 0 ? new DecisionState(historyKeep) : DecisionState.restore(data, historyKeep);
+        releaseWaiting();
         pending.applied(index);
         synchronized (tableLock) {
             table.set(tables.build(state.view()));
@@ -187,6 +238,10 @@ final class Replica implements ElectionListener {
 
     @Override
     public void onMessage(int fromId, byte[] data) {
+        if (ActionMessages.isAction(data)) {
+            onActionMessage(fromId, data);
+            return;
+        }
         if (ChangeNotice.isNotice(data)) {
             fileNotice(fromId, data);
             return;
@@ -203,6 +258,18 @@ final class Replica implements ElectionListener {
             return;
         }
         views.file(report, monotonicMillis.getAsLong());
+    }
+
+    private void onActionMessage(int fromId, byte[] data) {
+        ActionDesk d = desk;
+        if (d == null) return;
+        try {
+            ActionMessages.Message m = ActionMessages.decode(data);
+            if (m instanceof ActionMessages.Request r) d.onForwarded(fromId, r.id(), r.request());
+            else if (m instanceof ActionMessages.Reply r) d.onReply(r.id(), r.result());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("dropped a bad action message from node {}: {}", fromId, e.getMessage());
+        }
     }
 
     private void fileNotice(int fromId, byte[] data) {
@@ -230,6 +297,7 @@ final class Replica implements ElectionListener {
     @Override
     public void onLeaderChanged(int leaderId, long term) {
         LOG.info("leader is {} (term {})", leaderId == 0 ? "unknown" : "node " + leaderId, term);
+        events.accept("leader", Map.of("leader", leaderId, "term", term));
         changed.run();
     }
 }

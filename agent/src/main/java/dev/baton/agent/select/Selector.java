@@ -23,8 +23,9 @@ import java.util.StringJoiner;
  * <ol>
  *   <li><b>Candidates</b> are the configured instances whose verdict is {@code UP} and that are not drained,
  *   ordered by priority (lower first), then by config order. "The best candidate" is the first.</li>
- *   <li><b>Pin</b>: a configured, non-drained pinned instance that is not {@code DOWN} is selected (see
- *   {@link Overrides}); otherwise the pin is ignored and the reason says why.</li>
+ *   <li><b>Pin</b>: a configured, non-drained pinned instance is selected whatever its health: no automatic
+ *   change while pinned (see {@link Overrides}); a pin of a drained or unconfigured instance is ignored and the
+ *   reason says why.</li>
  *   <li><b>No active instance</b> (first decision, or after answering nothing): the best candidate, or
  *   nothing.</li>
  *   <li><b>The active instance is gone</b>, that is no longer configured, drained, or {@code DOWN}: the best
@@ -32,13 +33,17 @@ import java.util.StringJoiner;
  *   under {@code no_answer}; a drained or unconfigured one is always dropped (an operator's drain is never
  *   overruled, and an unconfigured instance has no address to publish).</li>
  *   <li><b>The active instance is {@code UNKNOWN}</b>: it stays; nothing changes on an unclear verdict.</li>
+ *   <li><b>The active instance is the one an operator switched to</b> and {@code UP}: it stays, whatever the
+ *   failback says (the operator moved it there on purpose), unless a failback is approved.</li>
  *   <li><b>The active instance is {@code UP}</b>: {@code sticky} stays. {@code failover} looks at the candidates with a
  *   strictly lower priority number ("better"; equal priority is not better, whatever the config order): {@code failback: immediate} moves to the best of them; {@code after D} moves to
  *   the best of them that has been continuously up for at least {@code D} (so a stable second-best can
- *   be taken while the best is still in its hold-down); {@code manual} stays.</li>
+ *   be taken while the best is still in its hold-down); {@code manual} stays, unless the failback is
+ *   approved ({@link Overrides#failbackApproved()}), then it moves to the best of them.</li>
  * </ol>
  * Consequently the selector never returns a drained instance, and never moves to a {@code DOWN} one: the only
- * {@code DOWN} instance it can return is the active one, kept by {@code keep_last} while no candidate is up.
+ * {@code DOWN} instance it can return is the active one, kept by {@code keep_last} while no candidate is up, or
+ * a pinned one.
  */
 public final class Selector {
     private Selector() {
@@ -57,11 +62,9 @@ public final class Selector {
             } else if (in.overrides().isDrained(pin)) {
                 pinNote = "pin of " + pin + " ignored: " + pin + " is drained; ";
             } else {
-                Verdict verdict = in.verdict(pin);
-                if (verdict.health() != InstanceHealth.DOWN) {
-                    return choose(in, Optional.of(pin), pin + " is pinned and " + verdict.summary());
-                }
-                pinNote = "pinned " + pin + " is " + verdict.summary() + ", pin ignored; ";
+                // No automatic change while pinned (issue 9), even when the pinned instance is down.
+                return choose(in, Optional.of(pin), pin + " is pinned by an operator and " + in.verdict(pin).summary()
+                        + "; no automatic change while pinned");
             }
         }
         Selection byPolicy = byPolicy(in, candidates);
@@ -91,7 +94,10 @@ public final class Selector {
             case DOWN -> replace(in, candidates, describe(in, active), true);
             case UNKNOWN -> choose(in, Optional.of(active),
                     describe(in, active) + "; staying on " + active + " until the verdict is clear");
-            case UP -> service.policy() == SelectionPolicy.STICKY
+            // An approved failback overrides a switch's hold: the operator now asks for the best instance.
+            case UP -> in.overrides().switchedTo().filter(active::equals).isPresent() && !in.overrides().failbackApproved()
+                    ? choose(in, Optional.of(active), describe(in, active) + "; an operator switched to it, so it stays")
+                    : service.policy() == SelectionPolicy.STICKY
                     ? choose(in, Optional.of(active), describe(in, active) + "; sticky keeps it")
                     : failback(in, activeConfig.get(), candidates);
         };
@@ -143,6 +149,10 @@ public final class Selector {
             return choose(in, Optional.of(active.name()), activeUp + "; " + best
                     + " has better priority but has been up " + soFar + " of its " + Durations.format(holdDown)
                     + " hold-down");
+        }
+        if (in.overrides().failbackApproved()) {
+            return choose(in, Optional.of(best), describe(in, best) + " and has better priority than "
+                    + active.name() + "; failing back (manual, approved by an operator)");
         }
         return choose(in, Optional.of(active.name()),
                 activeUp + "; " + best + " is up with better priority, but failback is manual");

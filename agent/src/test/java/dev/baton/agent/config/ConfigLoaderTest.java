@@ -110,7 +110,7 @@ class ConfigLoaderTest extends ConfigTestSupport {
                 .containsExactly("services[0].chekc: unknown key; allowed: name, policy, failback, vantage,"
                         + " when_none_healthy, check, instances, publish");
         assertThat(errors(example("api:", "apii:\n  listen: 127.0.0.1:1\napi:")))
-                .containsExactly("apii: unknown key; allowed: cluster, api, dns, services, leader, logging");
+                .containsExactly("apii: unknown key; allowed: cluster, api, dns, services, leader, logging, history");
     }
 
     @Test

@@ -47,7 +47,7 @@ class DecisionStateTest {
         assertThat(state.decision("db")).contains(second);
         assertThat(state.active("queue")).contains("q1");
         assertThat(state.active("other")).isEmpty();
-        assertThat(state.history()).containsExactly(first, queue, second);
+        assertThat(state.view().decisionHistory()).containsExactly(first, queue, second);
         assertThat(state.appliedIndex()).isEqualTo(5);
     }
 
@@ -70,7 +70,7 @@ class DecisionStateTest {
         assertThat(state.apply(2, deposed)).isEqualTo(ApplyOutcome.FENCED);
 
         assertThat(state.active("db")).contains("a");
-        assertThat(state.history()).extracting(Decision::instance).containsExactly("a");
+        assertThat(state.view().decisionHistory()).extracting(Decision::instance).containsExactly("a");
         assertThat(state.appliedIndex()).isEqualTo(2);
         assertThat(state.view().rejections()).singleElement().satisfies(r -> {
             assertThat(r.index()).isEqualTo(2);
@@ -110,15 +110,18 @@ class DecisionStateTest {
     }
 
     @Test
-    void historyKeepsTheLastThousandNewestLast() {
-        DecisionState state = new DecisionState();
-        for (int i = 1; i <= DecisionState.HISTORY_LIMIT + 5; i++) state.apply(i, decision("db", "i" + i, 1));
+    void historyKeepsTheConfiguredNumberNewestLast() {
+        int keep = 50;
+        DecisionState state = new DecisionState(keep);
+        for (int i = 1; i <= keep + 5; i++) state.apply(i, decision("db", "i" + i, 1));
 
-        List<Decision> history = state.history();
-        assertThat(history).hasSize(DecisionState.HISTORY_LIMIT);
+        List<Decision> history = state.view().decisionHistory();
+        assertThat(history).hasSize(keep);
         assertThat(history.get(0).instance()).isEqualTo("i6");
-        assertThat(history.get(history.size() - 1).instance()).isEqualTo("i" + (DecisionState.HISTORY_LIMIT + 5));
-        assertThatThrownBy(() -> history.add(decision("db", "x", 1))).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(history.get(history.size() - 1).instance()).isEqualTo("i" + (keep + 5));
+        assertThat(state.history().get(0).seq()).isEqualTo(6);
+        assertThatThrownBy(() -> state.history().add(state.history().get(0)))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
@@ -185,8 +188,8 @@ class DecisionStateTest {
         assertRestoreRejected("", "empty decision snapshot");
         assertRestoreRejected("garbage", "not valid JSON");
         assertRestoreRejected("[]", "not a JSON object");
-        assertRestoreRejected("{\"format\":2,\"appliedIndex\":1,\"decisions\":[],\"history\":[],\"rejections\":[]}",
-                "format 2");
+        assertRestoreRejected("{\"format\":3,\"appliedIndex\":1,\"decisions\":[],\"history\":[],\"rejections\":[]}",
+                "format 3");
         assertRestoreRejected("{\"format\":1,\"appliedIndex\":-1,\"decisions\":[],\"history\":[],\"rejections\":[]}",
                 "negative appliedIndex");
         assertRestoreRejected("{\"format\":1,\"appliedIndex\":1,\"decisions\":{},\"history\":[],\"rejections\":[]}",
@@ -285,7 +288,7 @@ class DecisionStateTest {
                 String active = v.active("db").orElse(null);
                 int historySize = v.history().size();
                 if (!java.util.Objects.equals(active, expected)
-                        || historySize != Math.min(index, DecisionState.HISTORY_LIMIT)) {
+                        || historySize != Math.min(index, DecisionState.DEFAULT_HISTORY_KEEP)) {
                     inconsistency.set("index " + index + ", active " + active + ", history " + historySize);
                 }
             }

@@ -41,7 +41,7 @@ class AnswerTablesTest {
     }
 
     private static DecisionState.View applied(long index) {
-        return new DecisionState.View(index, Map.of(), Map.of(), List.of(), List.of());
+        return new DecisionState.View(index, Map.of(), Map.of(), List.of(), List.of(), Map.of(), java.util.Optional.empty());
     }
 
     @Test

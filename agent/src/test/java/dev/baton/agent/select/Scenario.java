@@ -33,6 +33,8 @@ final class Scenario {
     private final Map<String, Verdict> verdicts = new HashMap<>();
     private final Map<String, Long> upSince = new HashMap<>();
     private Optional<String> pinned = Optional.empty();
+    private Optional<String> switchedTo = Optional.empty();
+    private boolean failbackApproved;
     private final Set<String> drained = new HashSet<>();
 
     /** A service whose instances are named and prioritised 1, 2, 3, ... in this order. */
@@ -111,6 +113,16 @@ final class Scenario {
         return this;
     }
 
+    Scenario switchedTo(String name) {
+        switchedTo = Optional.of(name);
+        return this;
+    }
+
+    Scenario approveFailback() {
+        failbackApproved = true;
+        return this;
+    }
+
     Scenario drain(String... names) {
         drained.addAll(List.of(names));
         return this;
@@ -121,7 +133,7 @@ final class Scenario {
     }
 
     SelectionInput input() {
-        return new SelectionInput(service(), active, verdicts, upSince, new Overrides(pinned, drained), NOW);
+        return new SelectionInput(service(), active, verdicts, upSince, new Overrides(pinned, drained, switchedTo, failbackApproved), NOW);
     }
 
     Selection select() {

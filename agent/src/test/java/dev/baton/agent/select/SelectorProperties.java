@@ -48,8 +48,9 @@ class SelectorProperties {
 
         s.instance().ifPresent(chosen -> {
             assertThat(in.overrides().isDrained(chosen)).as(s.reason()).isFalse();
-            if (in.verdict(chosen).health() == InstanceHealth.DOWN) {
-                // The one exception: keep_last keeps a down active instance while nothing else is up.
+            if (in.verdict(chosen).health() == InstanceHealth.DOWN && !in.overrides().pinned().equals(Optional.of(chosen))) {
+                // The other exception (a pin is kept whatever its health): keep_last keeps a down active
+                // instance while nothing else is up.
                 assertThat(active).as(s.reason()).contains(chosen);
                 assertThat(in.service().whenNoneHealthy()).as(s.reason()).isEqualTo(WhenNoneHealthy.KEEP_LAST);
                 assertThat(upCandidates(in)).as(s.reason()).isEmpty();

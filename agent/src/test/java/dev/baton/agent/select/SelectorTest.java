@@ -241,7 +241,8 @@ class SelectorTest {
             Selection s = instances("a", "b").policy(policy).failback(failback).active("a").up("a", "b").pin("b")
                     .select();
             assertSelected(s, "b", true);
-            assertThat(s.reason()).isEqualTo("b is pinned and up (3/3 nodes)");
+            assertThat(s.reason()).isEqualTo("b is pinned by an operator and up (3/3 nodes); no automatic change"
+                    + " while pinned");
         }
 
         @Test
@@ -250,12 +251,14 @@ class SelectorTest {
             assertSelected(instances("a", "b").up("a").pin("b").select(), "b", true);
         }
 
-        @Test
-        void aPinnedDownInstanceIsIgnored() {
-            Selection s = instances("a", "b", "c").active("b").down("b").up("c").pin("b").select();
-            assertSelected(s, "c", true);
-            assertThat(s.reason()).isEqualTo("pinned b is down (3/3 nodes), pin ignored; b is down (3/3 nodes); "
-                    + "c is up (3/3 nodes)");
+        @ParameterizedTest
+        @MethodSource("dev.baton.agent.select.SelectorTest#everyPolicyAndFailback")
+        void aPinnedDownInstanceIsKeptNoAutomaticChangeWhilePinned(SelectionPolicy policy, Failback failback) {
+            Selection s = instances("a", "b", "c").policy(policy).failback(failback).active("b").down("b").up("c")
+                    .pin("b").select();
+            assertSelected(s, "b", false);
+            assertThat(s.reason()).isEqualTo("b is pinned by an operator and down (3/3 nodes); no automatic change"
+                    + " while pinned");
         }
 
         @Test
@@ -270,6 +273,53 @@ class SelectorTest {
             Selection s = instances("a", "b").active("b").up("a", "b").pin("zz").select();
             assertSelected(s, "a", true);
             assertThat(s.reason()).startsWith("pin of zz ignored: no such instance; ");
+        }
+    }
+
+    @Nested
+    class Switched {
+        @Test
+        void anUpInstanceAnOperatorSwitchedToIsNotFailedBackFrom() {
+            Selection s = instances("a", "b").failback(IMMEDIATE).active("b").up("a", "b").switchedTo("b").select();
+            assertSelected(s, "b", false);
+            assertThat(s.reason()).isEqualTo("b is up (3/3 nodes); an operator switched to it, so it stays");
+        }
+
+        @Test
+        void aSwitchedToInstanceThatGoesDownFailsOverAsUsual() {
+            assertSelected(instances("a", "b").failback(IMMEDIATE).active("b").down("b").up("a").switchedTo("b")
+                    .select(), "a", true);
+        }
+
+        @Test
+        void aSwitchToAnotherInstanceThanTheActiveOneChangesNothing() {
+            assertSelected(instances("a", "b").failback(IMMEDIATE).active("b").up("a", "b").switchedTo("c").select(),
+                    "a", true);
+        }
+    }
+
+    @Nested
+    class ApprovedFailback {
+        @Test
+        void manualFailbackMovesToTheBestCandidateOnlyWhenApproved() {
+            assertSelected(instances("a", "b", "c").failback(MANUAL).active("c").up("a", "b", "c")
+                    .select(), "c", false);
+            Selection s = instances("a", "b", "c").failback(MANUAL).active("c").up("a", "b", "c")
+                    .approveFailback().select();
+            assertSelected(s, "a", true);
+            assertThat(s.reason()).endsWith("failing back (manual, approved by an operator)");
+        }
+
+        @Test
+        void anApprovalOverridesTheHoldOfASwitch() {
+            assertSelected(instances("a", "b").failback(MANUAL).active("b").up("a", "b").switchedTo("b")
+                    .approveFailback().select(), "a", true);
+        }
+
+        @Test
+        void anApprovalNeverMovesToADrainedInstance() {
+            assertSelected(instances("a", "b", "c").failback(MANUAL).active("c").up("a", "b", "c")
+                    .drain("a").approveFailback().select(), "b", true);
         }
     }
 
