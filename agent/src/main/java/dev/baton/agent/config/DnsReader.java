@@ -83,7 +83,7 @@ final class DnsReader {
         if (!node.isPresent()) return Optional.of(RateLimitSettings.DEFAULTS);
         if (node.asMap().isEmpty()) return Optional.empty();
         node.allowOnly("responses_per_second", "slip", "window", "ipv4_prefix_length", "ipv6_prefix_length",
-                "max_prefixes");
+                "max_prefixes", "exempt_loopback");
         RateLimitSettings d = RateLimitSettings.DEFAULTS;
         Optional<Integer> rate = intIn(node.get("responses_per_second"), d.responsesPerSecond(), 0, 1_000_000);
         Optional<Integer> slip = intIn(node.get("slip"), d.slip(), 0, RateLimitSettings.MAX_SLIP);
@@ -96,10 +96,14 @@ final class DnsReader {
         Optional<Integer> v4 = intIn(node.get("ipv4_prefix_length"), d.ipv4PrefixLength(), 1, 32);
         Optional<Integer> v6 = intIn(node.get("ipv6_prefix_length"), d.ipv6PrefixLength(), 1, 64);
         Optional<Integer> max = intIn(node.get("max_prefixes"), d.maxPrefixes(), 1, 10_000_000);
-        if (rate.isEmpty() || slip.isEmpty() || window.isEmpty() || v4.isEmpty() || v6.isEmpty() || max.isEmpty()) {
+        ConfigNode exemptNode = node.get("exempt_loopback");
+        Optional<Boolean> exempt = exemptNode.isPresent() ? exemptNode.asBoolean() : Optional.of(d.exemptLoopback());
+        if (rate.isEmpty() || slip.isEmpty() || window.isEmpty() || v4.isEmpty() || v6.isEmpty() || max.isEmpty()
+                || exempt.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new RateLimitSettings(rate.get(), slip.get(), window.get(), v4.get(), v6.get(), max.get()));
+        return Optional.of(new RateLimitSettings(rate.get(), slip.get(), window.get(), v4.get(), v6.get(), max.get(),
+                exempt.get()));
     }
 
     private static Optional<Integer> intIn(ConfigNode node, int defaultValue, int min, int max) {

@@ -38,7 +38,7 @@ class DnsRateLimitDigTest {
 
     @Test
     void pastTheLimitDigGetsTruncatedAnswersAndItsTcpRetryIsAnswered() throws Exception {
-        int port = start(new RateLimitSettings(5, 1, Duration.ofSeconds(15), 24, 56, 1000));
+        int port = start(new RateLimitSettings(5, 1, Duration.ofSeconds(15), 24, 56, 1000, false));
 
         Dig.Result udp = Dig.run(port, queries("+ignore").toArray(String[]::new));
         assertThat(udp.responses()).as(udp.output()).hasSize(QUERIES);

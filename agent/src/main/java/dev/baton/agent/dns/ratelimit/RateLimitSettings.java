@@ -19,9 +19,12 @@ import java.util.Objects;
  * @param ipv6PrefixLength   clients are counted per IPv6 prefix of this length, at most 64
  * @param maxPrefixes        prefixes remembered at once; the least recently seen is forgotten first, so memory is
  *                           bounded whatever the number of sources (BIND's {@code max-table-size})
+ * @param exemptLoopback     never limit clients on this host (127.0.0.0/8, ::1): a local resolver or monitor
+ *                           asks as often as it likes, and the kernel drops loopback sources arriving from a
+ *                           network, so they cannot be spoofed (BIND's {@code exempt-clients})
  */
 public record RateLimitSettings(int responsesPerSecond, int slip, Duration window, int ipv4PrefixLength,
-                                int ipv6PrefixLength, int maxPrefixes) {
+                                int ipv6PrefixLength, int maxPrefixes, boolean exemptLoopback) {
 
     /**
      * No single resolver asks this much: with 1 s TTLs a busy resolver re-asks each name at most about once a
@@ -37,10 +40,16 @@ public record RateLimitSettings(int responsesPerSecond, int slip, Duration windo
     public static final Duration MAX_WINDOW = Duration.ofHours(1);
 
     public static final RateLimitSettings DEFAULTS = new RateLimitSettings(DEFAULT_RESPONSES_PER_SECOND, DEFAULT_SLIP,
-            DEFAULT_WINDOW, DEFAULT_IPV4_PREFIX_LENGTH, DEFAULT_IPV6_PREFIX_LENGTH, DEFAULT_MAX_PREFIXES);
+            DEFAULT_WINDOW, DEFAULT_IPV4_PREFIX_LENGTH, DEFAULT_IPV6_PREFIX_LENGTH, DEFAULT_MAX_PREFIXES, true);
     /** No limiting at all. */
     public static final RateLimitSettings OFF = new RateLimitSettings(0, DEFAULT_SLIP, DEFAULT_WINDOW,
-            DEFAULT_IPV4_PREFIX_LENGTH, DEFAULT_IPV6_PREFIX_LENGTH, DEFAULT_MAX_PREFIXES);
+            DEFAULT_IPV4_PREFIX_LENGTH, DEFAULT_IPV6_PREFIX_LENGTH, DEFAULT_MAX_PREFIXES, true);
+
+    /** Loopback clients exempt, as by default. */
+    public RateLimitSettings(int responsesPerSecond, int slip, Duration window, int ipv4PrefixLength,
+                             int ipv6PrefixLength, int maxPrefixes) {
+        this(responsesPerSecond, slip, window, ipv4PrefixLength, ipv6PrefixLength, maxPrefixes, true);
+    }
 
     public RateLimitSettings {
         if (responsesPerSecond < 0) throw new IllegalArgumentException("responses_per_second must not be negative");

@@ -65,6 +65,7 @@ public final class ResponseRateLimiter {
     /** Charges one response to {@code client}'s prefix and says what to do with it. */
     public Decision decide(InetAddress client) {
         if (costNanos == 0) return Decision.SEND;
+        if (settings.exemptLoopback() && client.isLoopbackAddress()) return Decision.SEND;
         byte[] a = client.getAddress();
         long key;
         Stripe[] table;

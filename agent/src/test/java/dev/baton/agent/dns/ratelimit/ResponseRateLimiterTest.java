@@ -111,4 +111,20 @@ class ResponseRateLimiterTest {
         assertThat(decide(limiter, ip("192.0.2.1"), 100_000)).containsOnly(Decision.SEND);
         assertThat(limiter.trackedPrefixes()).isZero();
     }
+
+    @Test
+    void clientsOnThisHostAreNotLimitedUnlessAsked() throws Exception {
+        AtomicLong now = new AtomicLong();
+        ResponseRateLimiter exempt = new ResponseRateLimiter(new RateLimitSettings(5, 1, Duration.ofSeconds(15), 24, 56,
+                1000, true), now::get);
+        for (String local : List.of("127.0.0.1", "127.9.9.9", "::1")) {
+            for (int i = 0; i < 50; i++) assertThat(exempt.decide(ip(local))).as(local).isEqualTo(Decision.SEND);
+        }
+        assertThat(exempt.decide(ip("192.0.2.1"))).isEqualTo(Decision.SEND);
+        ResponseRateLimiter strict = new ResponseRateLimiter(new RateLimitSettings(5, 1, Duration.ofSeconds(15), 24, 56,
+                1000, false), now::get);
+        List<Decision> local = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) local.add(strict.decide(ip("127.0.0.1")));
+        assertThat(local).contains(Decision.SLIP);
+    }
 }
