@@ -89,7 +89,7 @@ class NameServersConfigTest extends ConfigTestSupport {
         assertThat(errors(dns("  rate_limit: {responses_per_second: -1, slip: 11, window: 2h, burst: 3}\n")))
                 .containsExactly(
                         "dns.rate_limit.burst: unknown key; allowed: responses_per_second, slip, window,"
-                                + " ipv4_prefix_length, ipv6_prefix_length, max_prefixes",
+                                + " ipv4_prefix_length, ipv6_prefix_length, max_prefixes, exempt_loopback",
                         "dns.rate_limit.responses_per_second: -1 is out of range; it must be from 0 to 1000000",
                         "dns.rate_limit.slip: 11 is out of range; it must be from 0 to 10",
                         "dns.rate_limit.window: \"2h\" must be from 1s to 1h");
