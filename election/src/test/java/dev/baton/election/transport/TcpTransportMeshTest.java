@@ -71,7 +71,10 @@ class TcpTransportMeshTest {
             // Member 1's listener is bound but nobody accepts yet: member 2's dial waits in the backlog, so
             // both dials are guaranteed to complete once member 1 starts.
             mesh.start(2);
-            await().atMost(PATIENCE).until(TcpTransportMeshTest::twoIsWaitingForOnesWelcome);
+            // The dialer alternates between waiting for the welcome (until the handshake deadline) and its
+            // backoff: poll often, so a loaded machine's slow poll thread does not keep missing the wait.
+            await().atMost(PATIENCE).pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(2))
+                    .until(TcpTransportMeshTest::twoIsWaitingForOnesWelcome);
             mesh.start(1);
 
             await().atMost(PATIENCE).until(() -> mesh.settled(1, 2));
