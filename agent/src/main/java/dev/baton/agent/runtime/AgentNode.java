@@ -16,6 +16,7 @@ import dev.baton.agent.dns.DnsAnswerer;
 import dev.baton.agent.dns.DnsServer;
 import dev.baton.agent.dns.DnsServerOptions;
 import dev.baton.agent.dns.DnsStats;
+import dev.baton.agent.metrics.BatonMetrics;
 import dev.baton.agent.publish.Intent;
 import dev.baton.agent.publish.PublishEngine;
 import dev.baton.agent.publish.Publisher;
@@ -68,6 +69,7 @@ public final class AgentNode implements AutoCloseable {
     private final long startedMillis = millis();
     private final LeaderlessWarning leaderless;
     private PauseWatch pauses;
+    private final BatonMetrics metrics = new BatonMetrics();
     private ElectionNode node;
     private DnsServer dns;
     private StatusServer api;
@@ -127,11 +129,12 @@ public final class AgentNode implements AutoCloseable {
         for (HostPort hp : config.dns().listen()) dnsListen.add(new InetSocketAddress(hp.host(), hp.port()));
         dns = new DnsServer(dnsListen, new DnsAnswerer(replica::table,
                 service -> replica.isCurrent(service, currentWithinNanos), config.dns().whenIsolated()),
-                DnsServerOptions.withRateLimit(config.dns().rateLimit()));
+                DnsServerOptions.withRateLimit(config.dns().rateLimit()), metrics.dnsAnswerTimer());
         dns.start();
 
         HostPort apiListen = config.api().listen();
         api = new StatusServer(new InetSocketAddress(apiListen.host(), apiListen.port()), this::status);
+        api.serveMetrics(metrics::scrape);
         api.start();
 
         decisions = new DecisionMaker(config, node, replica, views, observations, AgentNode::millis,
@@ -148,6 +151,7 @@ public final class AgentNode implements AutoCloseable {
         }
         ConfirmationGate confirmations = new ConfirmationGate(intervals);
         replica.onNotice(notice -> confirm(confirmations, notice));
+        metrics.bind(config, new AgentMetricSource(node, currentWithinNanos, replica, checks, dns, publishing));
         loop.scheduleWithFixedDelay(this::step, LOOP_MILLIS, LOOP_MILLIS, TimeUnit.MILLISECONDS);
         pauses = new PauseWatch(config.cluster().timings().followerTimeoutMillis());
         int services = config.services().size();
@@ -418,6 +422,7 @@ public final class AgentNode implements AutoCloseable {
         if (api != null) api.close();
         if (dns != null) dns.close();
         if (node != null) node.close();
+        metrics.close();
     }
 
     private static long millis() {

@@ -65,6 +65,24 @@ final class StatusServer implements AutoCloseable {
         });
     }
 
+    /** Serves {@code GET /metrics}: {@code scrape} in the Prometheus text format. Call before {@link #start()}. */
+    void serveMetrics(java.util.function.Supplier<String> scrape) {
+        server.createContext("/metrics", exchange -> {
+            try (exchange) {
+                if (!"GET".equals(exchange.getRequestMethod())) {
+                    send(exchange, 405, "{\"error\":\"only GET is allowed\"}");
+                    return;
+                }
+                byte[] body = scrape.get().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", dev.baton.agent.metrics.BatonMetrics.CONTENT_TYPE);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            } catch (RuntimeException e) {
+                LOG.warn("metrics request failed", e);
+            }
+        });
+    }
+
     void start() {
         server.start();
     }
