@@ -27,14 +27,14 @@ public final class BatonMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     /** Run before each scrape: binders that take one snapshot for many series, or add series they discover. */
     private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
-    private final DnsMetrics.AnswerLatency dnsLatency;
+    private final AnswerLatencyHistogram dnsLatency = new AnswerLatencyHistogram();
 
     public BatonMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        dnsLatency = DnsMetrics.answerLatency(registry);
+        registry.getPrometheusRegistry().register(dnsLatency);
     }
 
     /**

@@ -1,45 +1,20 @@
 package dev.baton.agent.metrics;
 
-import dev.baton.agent.dns.AnswerTimer;
 import dev.baton.agent.dns.DnsStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.xbill.DNS.Rcode;
 
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 /**
  * The DNS server: responses by rcode and the other counters of {@link DnsStats}, read from one snapshot per
- * scrape, and the answer latency histogram, the one meter the server records into per query.
+ * scrape. The answer latency is {@link AnswerLatencyHistogram}, the one meter the server records into per query.
  */
 final class DnsMetrics {
-    /**
-     * Bucket bounds of the answer latency: the server answers in microseconds unless the machine is starved,
-     * so the buckets are dense below a millisecond and sparse above.
-     */
-    private static final Duration[] LATENCY_BUCKETS = {
-        Duration.ofNanos(10_000), Duration.ofNanos(25_000), Duration.ofNanos(50_000), Duration.ofNanos(100_000),
-        Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofNanos(2_500_000),
-        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(100),
-    };
-
     private DnsMetrics() {
-    }
-
-    /** {@code baton_dns_answer_duration_seconds}: a timer with fixed buckets, recorded without allocating. */
-    static AnswerLatency answerLatency(MeterRegistry registry) {
-        Timer timer = Timer.builder("baton.dns.answer.duration")
-                .description("From a query's arrival to its response handed to the socket")
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .minimumExpectedValue(LATENCY_BUCKETS[0])
-                .maximumExpectedValue(LATENCY_BUCKETS[LATENCY_BUCKETS.length - 1])
-                .register(registry);
-        return new AnswerLatency(timer);
     }
 
     /** Binds the counters; returns what to run before each scrape (one snapshot, and series for new rcodes). */
@@ -98,20 +73,6 @@ final class DnsMetrics {
         double read(ToLongFunction<DnsStats> field) {
             DnsStats s = stats;
             return s == null ? 0 : field.applyAsLong(s);
-        }
-    }
-
-    /** Feeds the server's per-query latencies to the timer. */
-    static final class AnswerLatency implements AnswerTimer {
-        private final Timer timer;
-
-        AnswerLatency(Timer timer) {
-            this.timer = timer;
-        }
-
-        @Override
-        public void record(long nanos) {
-            timer.record(nanos, TimeUnit.NANOSECONDS);
         }
     }
 }

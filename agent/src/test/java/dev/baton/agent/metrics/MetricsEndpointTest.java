@@ -50,19 +50,7 @@ class MetricsEndpointTest {
     void aRunningNodeServesItsStateInThePrometheusTextFormat(@TempDir Path dir) throws Exception {
         // Instance a listens (up); b on 127.0.0.2 at the same port is refused (down).
         backend = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-        Path config = new ConfigFixture(dir).write("""
-                cluster:
-                  name: metrics
-                  node: 1
-                  members:
-                    - {id: 1, address: 127.0.0.1:0}
-                  key_file: cluster.key
-                  data_dir: data
-                api:
-                  listen: 127.0.0.1:0
-                dns:
-                  listen: [127.0.0.1:0]
-                  zone: metrics.test.
+        Path config = new ConfigFixture(dir).write(ConfigFixture.loneNode("metrics", "metrics.test.") + """
                 services:
                   - name: web
                     check: {tcp: "{address}:%d", interval: 100ms, rise: 1, fall: 1}
