@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.agent.config.ConfigFixture;
 import dev.baton.agent.config.ConfigLoader;
+import dev.baton.agent.demo.DemoBackend;
+import dev.baton.agent.demo.LoopbackClusterFiles;
 import dev.baton.agent.runtime.AgentNode;
 import dev.baton.election.transport.DropReason;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +38,7 @@ class MetricsEndpointTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration SETTLE = Duration.ofSeconds(30);
     private AgentNode node;
-    private ServerSocket backend;
+    private DemoBackend backend;
 
     @AfterEach
     void stop() throws Exception {
@@ -48,18 +48,20 @@ class MetricsEndpointTest {
 
     @Test
     void aRunningNodeServesItsStateInThePrometheusTextFormat(@TempDir Path dir) throws Exception {
-        // Instance a listens (up); b on 127.0.0.2 at the same port is refused (down).
-        backend = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        // Instance a serves HTTP (up); b on 127.0.0.2 at the same port is refused (down).
+        int port = LoopbackClusterFiles.freePort();
+        backend = new DemoBackend("a", new InetSocketAddress("127.0.0.1", port));
+        backend.start();
         Path config = new ConfigFixture(dir).write(ConfigFixture.loneNode("metrics", "metrics.test.") + """
                 services:
                   - name: web
-                    check: {tcp: "{address}:%d", interval: 100ms, rise: 1, fall: 1}
+                    check: {http: "http://{address}:%d/health", interval: 100ms, rise: 1, fall: 1}
                     instances:
                       - {name: a, address: 127.0.0.1, priority: 1}
                       - {name: b, address: 127.0.0.2, priority: 2}
                     publish:
                       - exec: {command: ["/bin/true"], timeout: 5s}
-                """.formatted(backend.getLocalPort()));
+                """.formatted(port));
         node = AgentNode.start(new ConfigLoader().load(config));
         await("web decided for a").atMost(SETTLE).until(() -> "a".equals(activeOf(node.status())));
 

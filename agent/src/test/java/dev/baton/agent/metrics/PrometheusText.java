@@ -84,6 +84,11 @@ final class PrometheusText {
         return b.append('}').toString();
     }
 
+    /** A sample value or an {@code le} or {@code quantile} label as the format writes numbers ({@code +Inf}, ...). */
+    static double number(String text) {
+        return Parser.parseNumber(text);
+    }
+
     /** Parses a whole exposition; throws {@link IllegalArgumentException} naming the line and the rule broken. */
     static PrometheusText parse(String text) {
         Parser p = new Parser();
@@ -129,7 +134,7 @@ final class PrometheusText {
             }
             if (!blank) throw new IllegalArgumentException("no blank between the series and its value");
             String valueText = c.token();
-            double value = number(valueText);
+            double value = parseNumber(valueText);
             if (c.spaces() && !c.atEnd()) {
                 String ts = c.token();
                 if (!TIMESTAMP.matcher(ts).matches()) throw new IllegalArgumentException("bad timestamp " + ts);
@@ -204,7 +209,7 @@ final class PrometheusText {
                     if (le == null) throw new IllegalArgumentException(f.name() + ": bucket without le");
                     Map<String, String> rest = new TreeMap<>(s.labels());
                     rest.remove("le");
-                    buckets.computeIfAbsent(rest, k -> new TreeMap<>()).put(number(le), s.value());
+                    buckets.computeIfAbsent(rest, k -> new TreeMap<>()).put(parseNumber(le), s.value());
                 } else if (s.name().equals(f.name() + "_count")) {
                     nonNegative(s, "histogram count");
                     counts.put(s.labels(), s.value());
@@ -235,7 +240,7 @@ final class PrometheusText {
                 if (s.name().equals(f.name())) {
                     String q = s.labels().get("quantile");
                     if (q == null) throw new IllegalArgumentException(f.name() + ": summary sample without quantile");
-                    double quantile = number(q);
+                    double quantile = parseNumber(q);
                     if (!(quantile >= 0 && quantile <= 1)) throw new IllegalArgumentException(f.name() + ": quantile " + q);
                 } else if (s.name().equals(f.name() + "_count") || s.name().equals(f.name() + "_sum")) {
                     nonNegative(s, "summary " + s.name());
@@ -272,7 +277,7 @@ final class PrometheusText {
             return labels;
         }
 
-        static double number(String text) {
+        static double parseNumber(String text) {
             return switch (text) {
                 case "NaN" -> Double.NaN;
                 case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
