@@ -21,7 +21,9 @@
 #                       udpThreadsPerSocket)
 #   SERVICES [10]       service names in the zone (s01 .. sNN, A 192.0.2.N)
 #   BATON_PORT [15353], KNOT_PORT [15354], GDNSD_PORT [15355]   loopback ports
-#   SERVERS ["baton knot gdnsd"]            which servers to measure, in order
+#   SERVERS ["baton knot gdnsd"]            which servers to measure, in order; baton-timed is Baton's server
+#                                           recording each answer's latency into the metrics' histogram, as the
+#                                           agent does; baton-micrometer records it into a Micrometer Timer
 #   JAVA_OPTS ["-Xms128m -Xmx128m"]         options of the JVM running Baton's server
 #   MVN ["mvn -q -o"]                       Maven command used to build the classpath
 set -euo pipefail
@@ -180,10 +182,10 @@ wait_until_answering() { # port pid name
 
 start_server() { # name -> sets server_pid and server_port
   case "$1" in
-    baton)
+    baton | baton-timed | baton-micrometer)
       # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
       taskset -c "$SERVER_CPU" java $JAVA_OPTS -cp "$classpath" dev.baton.agent.dns.DnsBenchServer \
-        "$BATON_PORT" "$SERVICES" "$UDP_THREADS" $((WARMUP + DURATION + 120)) >"$tmp/baton.log" 2>&1 &
+        "$BATON_PORT" "$SERVICES" "$UDP_THREADS" $((WARMUP + DURATION + 120)) "${1#baton}" >"$tmp/$1.log" 2>&1 &
       server_pid=$!
       server_port=$BATON_PORT
       ;;
@@ -197,7 +199,7 @@ start_server() { # name -> sets server_pid and server_port
       server_pid=$!
       server_port=$GDNSD_PORT
       ;;
-    *) echo "dns-throughput: unknown server '$1' (baton, knot or gdnsd)" >&2; exit 2 ;;
+    *) echo "dns-throughput: unknown server '$1' (baton, baton-timed, baton-micrometer, knot or gdnsd)" >&2; exit 2 ;;
   esac
   started_pids+=("$server_pid")
   if ! wait_until_answering "$server_port" "$server_pid" "$1"; then

@@ -224,6 +224,8 @@ public final class CheckRunner implements AutoCloseable {
         private final HealthTracker tracker;
         private ProbeResult lastResult; // guarded by this
         private long runs; // guarded by this
+        private long failedRuns; // guarded by this
+        private long latencyNanosTotal; // guarded by this
         private long nominalNanos; // touched by the timer thread only, after start()
         private volatile boolean cancelled;
         private volatile ScheduledFuture<?> next;
@@ -322,6 +324,8 @@ public final class CheckRunner implements AutoCloseable {
                 InstanceHealth state;
                 synchronized (this) {
                     runs++;
+                    if (!result.healthy()) failedRuns++;
+                    latencyNanosTotal += result.latency().toNanos();
                     lastResult = result;
                     changed = tracker.record(result.healthy());
                     state = tracker.state();
@@ -345,7 +349,7 @@ public final class CheckRunner implements AutoCloseable {
 
         synchronized InstanceStatus status() {
             return new InstanceStatus(tracker.state(), Optional.ofNullable(lastResult), tracker.consecutivePasses(),
-                    tracker.consecutiveFailures(), runs, skipped.get(), expedited.get());
+                    tracker.consecutiveFailures(), runs, failedRuns, latencyNanosTotal, skipped.get(), expedited.get());
         }
 
         void cancel() {

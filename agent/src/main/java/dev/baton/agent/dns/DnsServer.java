@@ -64,6 +64,9 @@ public final class DnsServer implements AutoCloseable {
     private final List<InetSocketAddress> listen;
     private final DnsAnswerer answerer;
     private final DnsServerOptions options;
+    private final AnswerTimer answerTimer;
+    /** False for {@link AnswerTimer#NONE}: the untimed server does not read the clock per query. */
+    private final boolean timed;
 
     private final Map<Integer, LongAdder> responsesByRcode = new ConcurrentHashMap<>();
     private final LongAdder malformed = new LongAdder();
@@ -96,6 +99,17 @@ public final class DnsServer implements AutoCloseable {
      * @param options  I/O tuning
      */
     public DnsServer(List<InetSocketAddress> listen, DnsAnswerer answerer, DnsServerOptions options) {
+        this(listen, answerer, options, AnswerTimer.NONE);
+    }
+
+    /**
+     * @param listen      addresses to serve UDP and TCP on; port 0 picks one free port used for both
+     * @param answerer    the answering logic
+     * @param options     I/O tuning
+     * @param answerTimer told the time each answered query took (for the metrics' answer latency)
+     */
+    public DnsServer(List<InetSocketAddress> listen, DnsAnswerer answerer, DnsServerOptions options,
+                     AnswerTimer answerTimer) {
         Objects.requireNonNull(listen, "listen");
         if (listen.isEmpty()) throw new IllegalArgumentException("listen: at least one address is required");
         for (InetSocketAddress a : listen) {
@@ -106,6 +120,8 @@ public final class DnsServer implements AutoCloseable {
         this.listen = List.copyOf(listen);
         this.answerer = Objects.requireNonNull(answerer, "answerer");
         this.options = Objects.requireNonNull(options, "options");
+        this.answerTimer = Objects.requireNonNull(answerTimer, "answerTimer");
+        this.timed = answerTimer != AnswerTimer.NONE;
         this.rateLimiter = new ResponseRateLimiter(options.rateLimit(), System::nanoTime);
         AtomicInteger connectionIds = new AtomicInteger();
         this.tcpExecutor = Executors.newCachedThreadPool(r -> daemon(r, "baton-dns-tcp-" + connectionIds.incrementAndGet()));
@@ -224,6 +240,7 @@ public final class DnsServer implements AutoCloseable {
                 internalError("UDP receive", e);
                 continue;
             }
+            long receivedAt = timed ? System.nanoTime() : 0;
             try {
                 if (client == null || ((InetSocketAddress) client).getPort() == 0) { // cannot be answered
                     malformed.increment();
@@ -240,6 +257,7 @@ public final class DnsServer implements AutoCloseable {
                 if ((out[2] & 0x02) != 0) truncated.increment(); // TC
                 outBuffer.clear().limit(length);
                 channel.send(outBuffer, client);
+                if (timed) answerTimer.record(System.nanoTime() - receivedAt);
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
@@ -323,12 +341,14 @@ public final class DnsServer implements AutoCloseable {
                 byte[] message = new byte[length];
                 if (!readFully(socket, in, message, 0, length, deadline)) return;
                 connection.answering = true;
+                long receivedAt = timed ? System.nanoTime() : 0;
                 byte[] framed = answerTcp(message);
                 // Stamped before the write: whatever the client does after reading the answer comes later.
                 long answeredAt = System.nanoTime();
                 if (framed != null) {
                     out.write(framed);
                     out.flush();
+                    if (timed) answerTimer.record(System.nanoTime() - receivedAt);
                 }
                 connection.waitingSinceNanos = answeredAt;
                 connection.answering = false;

@@ -20,6 +20,7 @@ import dev.baton.agent.dns.DnsAnswerer;
 import dev.baton.agent.dns.DnsServer;
 import dev.baton.agent.dns.DnsServerOptions;
 import dev.baton.agent.dns.DnsStats;
+import dev.baton.agent.metrics.BatonMetrics;
 import dev.baton.agent.publish.Intent;
 import dev.baton.agent.publish.PublishEngine;
 import dev.baton.agent.publish.Publisher;
@@ -75,6 +76,7 @@ public final class AgentNode implements AutoCloseable {
     private final long startedMillis = millis();
     private final LeaderlessWarning leaderless;
     private PauseWatch pauses;
+    private final BatonMetrics metrics = new BatonMetrics();
     private ElectionNode node;
     private DnsServer dns;
     private final ActionDesk actions;
@@ -144,13 +146,14 @@ public final class AgentNode implements AutoCloseable {
         for (HostPort hp : config.dns().listen()) dnsListen.add(new InetSocketAddress(hp.host(), hp.port()));
         dns = new DnsServer(dnsListen, new DnsAnswerer(replica::table,
                 service -> replica.isCurrent(service, currentWithinNanos), config.dns().whenIsolated()),
-                DnsServerOptions.withRateLimit(config.dns().rateLimit()));
+                DnsServerOptions.withRateLimit(config.dns().rateLimit()), metrics.dnsAnswerTimer());
         dns.start();
 
         api = new ApiServer(config.api(), new NodeDocuments(config, () -> node, replica, actions, this::status,
                 () -> node.isCurrent(currentWithinNanos), () -> dns != null && !dns.boundAddresses().isEmpty()));
         replica.onEvent((type, data) -> api.events().publish(type,
                 data instanceof dev.baton.agent.decision.HistoryEntry e ? NodeDocuments.historyItem(e) : data));
+        api.addContext("/metrics", metrics.handler());
         api.start();
 
         decisions = new DecisionMaker(config, node, replica, views, observations, AgentNode::millis,
@@ -168,6 +171,8 @@ public final class AgentNode implements AutoCloseable {
         ConfirmationGate confirmations = new ConfirmationGate(intervals);
         replica.onNotice(notice -> confirm(confirmations, notice));
         PidFile.write(config.cluster().dataDir());
+        metrics.bind(config, new AgentMetricSource(node, currentWithinNanos, replica, checks, dns, publishing,
+                () -> new ConfigAgreement(configDigest, views.configDigests()).mismatched()));
         loop.scheduleWithFixedDelay(this::step, LOOP_MILLIS, LOOP_MILLIS, TimeUnit.MILLISECONDS);
         pauses = new PauseWatch(config.cluster().timings().followerTimeoutMillis());
         int services = config.services().size();
@@ -526,6 +531,7 @@ public final class AgentNode implements AutoCloseable {
         if (dns != null) dns.close();
         if (node != null) node.close();
         PidFile.remove(config.cluster().dataDir());
+        metrics.close();
     }
 
     private static long millis() {

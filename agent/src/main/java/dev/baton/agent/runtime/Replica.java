@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -59,6 +60,10 @@ final class Replica implements ElectionListener {
     private final java.util.NavigableMap<Long, LogEntry> decoded = new java.util.TreeMap<>();
     private volatile Consumer<ChangeNotice> notices = n -> { };
     private long appliedSinceCompaction;
+    /** Per service, decisions applied by this node since it started (restored snapshots not counted): metrics. */
+    private final Map<String, LongAdder> decisionsApplied = new ConcurrentHashMap<>();
+    private final LongAdder leaderChanges = new LongAdder();
+    private final LongAdder leadershipsGained = new LongAdder();
 
     Replica(int self, AnswerTables tables, ViewBook views, LongSupplier monotonicMillis, int historyKeep) {
         this.self = self;
@@ -142,6 +147,22 @@ final class Replica implements ElectionListener {
         return Optional.ofNullable(appliedAtMillis.get(service)).map(Instant::ofEpochMilli);
     }
 
+    /** Decisions for {@code service} this node has applied since it started (snapshots it restored excluded). */
+    long decisionsApplied(String service) {
+        LongAdder n = decisionsApplied.get(service);
+        return n == null ? 0 : n.sum();
+    }
+
+    /** How many times the leader this node follows changed since it started (to none included). */
+    long leaderChanges() {
+        return leaderChanges.sum();
+    }
+
+    /** How many times this node won an election and took the lead since it started. */
+    long leadershipsGained() {
+        return leadershipsGained.sum();
+    }
+
     @Override
     public void onAppend(long index, long term, byte[] data) {
         LogEntry entry;
@@ -175,6 +196,8 @@ final class Replica implements ElectionListener {
         for (int i = 0; i < batch.size(); i++) {
             if (outcomes.get(i) != DecisionState.ApplyOutcome.APPLIED) continue;
             appliedAtMillis.put(batch.get(i).service(), now);
+            decisionsApplied.computeIfAbsent(batch.get(i).service(), k -> new LongAdder())
+                    .increment();
             changedServices.add(batch.get(i).service());
         }
         synchronized (tableLock) {
@@ -284,6 +307,7 @@ final class Replica implements ElectionListener {
 
     @Override
     public void onGainedLeadership(long term) {
+        leadershipsGained.increment();
         LOG.info("node {} leads (term {})", self, term);
         changed.run();
     }
@@ -296,6 +320,7 @@ final class Replica implements ElectionListener {
 
     @Override
     public void onLeaderChanged(int leaderId, long term) {
+        leaderChanges.increment();
         LOG.info("leader is {} (term {})", leaderId == 0 ? "unknown" : "node " + leaderId, term);
         events.accept("leader", Map.of("leader", leaderId, "term", term));
         changed.run();

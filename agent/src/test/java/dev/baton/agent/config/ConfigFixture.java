@@ -43,6 +43,27 @@ public final class ConfigFixture {
                   - {name: q1, address: 127.0.0.3}
             """;
 
+    /**
+     * The cluster, API and DNS sections of a one-member cluster on loopback with ephemeral ports, for tests that
+     * start an {@code AgentNode} in process; append a {@code services:} section.
+     */
+    public static String loneNode(String cluster, String zone) {
+        return """
+                cluster:
+                  name: %s
+                  node: 1
+                  members:
+                    - {id: 1, address: 127.0.0.1:0}
+                  key_file: cluster.key
+                  data_dir: data
+                api:
+                  listen: 127.0.0.1:0
+                dns:
+                  listen: [127.0.0.1:0]
+                  zone: %s
+                """.formatted(cluster, zone);
+    }
+
     /** The 32-byte key the fixture writes, hex-encoded, as {@code baton keygen} prints it. */
     public static final String KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.baton.agent.metrics.BatonMetrics;
+import io.micrometer.core.instrument.Timer;
 import org.xbill.DNS.Name;
 
 /**
@@ -20,7 +22,9 @@ import org.xbill.DNS.Name;
  * {@value #TTL_SECONDS} s, NS {@code ns1} with glue 127.0.0.1, SOA serial {@value #SERIAL} and the default SOA
  * timers, services {@code s01} .. {@code sNN} answering A 192.0.2.N.
  *
- * <p>Usage: {@code DnsBenchServer <port> [services=10] [udpThreads=1] [maxSeconds=900]}.
+ * <p>Usage: {@code DnsBenchServer <port> [services=10] [udpThreads=1] [maxSeconds=900] [-timed|-micrometer]};
+ * {@code -timed} records each answer's latency into the metrics' histogram, as the agent does; {@code -micrometer}
+ * into a Micrometer {@code Timer} with the same buckets instead (the alternative the agent does not use).
  */
 public final class DnsBenchServer {
 
@@ -31,15 +35,33 @@ public final class DnsBenchServer {
     private DnsBenchServer() {
     }
 
+    private static AnswerTimer answerTimer(String timing, BatonMetrics metrics) {
+        return switch (timing) {
+            case "" -> AnswerTimer.NONE;
+            case "-timed" -> metrics.dnsAnswerTimer();
+            case "-micrometer" -> {
+                Timer timer = Timer.builder("bench.dns.answer.duration")
+                        .serviceLevelObjectives(Duration.ofNanos(10_000), Duration.ofNanos(25_000),
+                                Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(250_000),
+                                Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofNanos(2_500_000),
+                                Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(100))
+                        .register(metrics.registry());
+                yield nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
+            }
+            default -> throw new IllegalArgumentException("timing must be -timed or -micrometer, not " + timing);
+        };
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: DnsBenchServer <port> [services=10] [udpThreads=1] [maxSeconds=900]");
+            System.err.println("usage: DnsBenchServer <port> [services=10] [udpThreads=1] [maxSeconds=900] [-timed|-micrometer]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
         int services = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int udpThreads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         long maxSeconds = args.length > 3 ? Long.parseLong(args[3]) : 900;
+        String timing = args.length > 4 ? args[4] : "";
         if (services < 1 || services > 254) throw new IllegalArgumentException("services must be in [1, 254]");
 
         Name origin = Name.fromString(ORIGIN);
@@ -54,14 +76,16 @@ public final class DnsBenchServer {
         DnsAnswerer answerer = new DnsAnswerer(() -> table, Currentness.ALWAYS, WhenIsolated.SERVFAIL);
         DnsServerOptions options = new DnsServerOptions(udpThreads, DnsServerOptions.DEFAULT_TCP_IDLE_TIMEOUT,
                 DnsServerOptions.DEFAULT_MAX_TCP_CONNECTIONS);
-        try (DnsServer server = new DnsServer(
-                List.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port)), answerer, options)) {
+        try (BatonMetrics metrics = new BatonMetrics();
+             DnsServer server = new DnsServer(List.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port)),
+                     answerer, options, answerTimer(timing, metrics))) {
             server.start();
             System.out.println("pid " + ProcessHandle.current().pid() + " listening on " + server.boundAddresses());
             System.out.flush();
             // Runs until killed, or until maxSeconds have passed.
             new CountDownLatch(1).await(maxSeconds, TimeUnit.SECONDS);
             System.out.println("stats " + server.stats());
+            System.out.println(metrics.scrape().lines().filter(l -> l.contains("dns_answer_duration_seconds_count")).toList());
         }
     }
 }

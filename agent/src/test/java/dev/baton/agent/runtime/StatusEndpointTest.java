@@ -38,20 +38,7 @@ class StatusEndpointTest {
             services.append("  - name: s").append(i).append("\n    check: {tcp: \"{address}:9\", interval: 1s}\n")
                     .append("    instances:\n      - {name: a, address: 127.0.0.1}\n");
         }
-        Path config = new ConfigFixture(dir).write("""
-                cluster:
-                  name: status
-                  node: 1
-                  members:
-                    - {id: 1, address: 127.0.0.1:0}
-                  key_file: cluster.key
-                  data_dir: data
-                api:
-                  listen: 127.0.0.1:0
-                dns:
-                  listen: [127.0.0.1:0]
-                  zone: status.test.
-                """ + services);
+        Path config = new ConfigFixture(dir).write(ConfigFixture.loneNode("status", "status.test.") + services);
         node = AgentNode.start(new ConfigLoader().load(config));
 
         JsonNode one = JSON.readTree(get("/v1/status?service=s7").body());
