@@ -373,12 +373,14 @@ public final class ElectionCore {
         }
         p.view = m.view();
         observe(m.view());
+        endFirstStartAmnesia(now);
         out.send(p.id, new Pong(m.incarnation(), m.sentNanos(), view(now)));
     }
 
     private void onPong(PeerState p, Pong m, long now) {
         p.view = m.view();
         observe(m.view());
+        endFirstStartAmnesia(now);
         if (m.incarnation() == incarnation) {
             p.answered(m.echoNanos());
             p.sampleRtt(now - m.echoNanos()); // both on our clock: the echo is our own send time
@@ -508,6 +510,16 @@ public final class ElectionCore {
             if (!p.alive(now, timings.promiseNanos()) || p.view == null || p.view.lastIndex() > 0) return false;
         }
         return true;
+    }
+
+    /**
+     * Recovery rule: the state that lets an amnesiac node stand or promise (every member heard, every log empty)
+     * ends its amnesia as soon as it is seen. Otherwise a member that neither stood nor promised in a new
+     * cluster's first election stays amnesiac until its first confirmed Append; stopped before that, it can
+     * never vote again, and one wiped disk more leaves no majority able to elect anyone.
+     */
+    private void endFirstStartAmnesia(long now) {
+        if (amnesiac && freshClusterConfirmed(now)) leaveAmnesia();
     }
 
     private void stand(long now) {

@@ -4,7 +4,9 @@ import dev.baton.election.ElectionConfig;
 import dev.baton.election.Member;
 import dev.baton.election.Timings;
 import dev.baton.election.core.Message.Append;
+import dev.baton.election.core.Message.Ping;
 import dev.baton.election.core.Message.Prepare;
+import dev.baton.election.core.Message.View;
 import dev.baton.election.storage.LogEntry;
 import dev.baton.election.storage.MemoryStorage;
 import dev.baton.election.storage.RecoveryState;
@@ -93,5 +95,37 @@ class ElectionCoreRecoveryTest {
         assertThat(recovering()).isFalse();
         restart();
         assertThat(recovering()).as("cleared durably").isFalse();
+    }
+
+    private void pingFrom(int peer, long lastIndex) {
+        core.onMessage(peer, new Ping(peer * 11L, now, new View(0, 0, Long.MAX_VALUE, 0, lastIndex, true, true)), now);
+        now += 10_000_000;
+    }
+
+    /**
+     * A new cluster's first election clears the amnesia of the nodes that stand or promise in it; a member that
+     * did neither (the leader had its majority without it) and was stopped before its first confirmed Append
+     * stayed amnesiac for good, so with one more wiped disk no election could ever succeed again (the process
+     * test's wiped node restarted twice). The state that lets it stand or promise, every member heard with an
+     * empty log, clears it as soon as it is seen.
+     */
+    @Test
+    void everyMemberSeenWithAnEmptyLogEndsTheAmnesiaOfAFirstStart() {
+        pingFrom(1, 0);
+        assertThat(recovering()).as("node 3 not heard yet").isTrue();
+        pingFrom(3, 0);
+        assertThat(recovering()).isFalse();
+        assertThat(disk.recovery()).isEqualTo(RecoveryState.NONE);
+        append(0, 0, 0); // the new leader's first heartbeat, then a restart before any confirmed commit
+        restart();
+        assertThat(recovering()).as("cleared durably").isFalse();
+    }
+
+    @Test
+    void aPeerWithEntriesKeepsTheAmnesia() {
+        pingFrom(1, 7);
+        pingFrom(3, 0);
+        assertThat(recovering()).isTrue();
+        assertThat(disk.recovery()).isEqualTo(RecoveryState.AMNESIAC);
     }
 }

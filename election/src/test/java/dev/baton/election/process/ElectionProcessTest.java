@@ -193,9 +193,6 @@ class ElectionProcessTest {
      * alive across a JVM restart of node 2, so that node 2 takes its heartbeat from node 1 as in the issue.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("On a quiet machine node 1 does not regain leadership within 40 s after it"
-            + " returns (it passed under load): a liveness question about the durable amnesia that is open, see the"
-            + " closing note of this session; the simulator's WIPED_RESTARTED_TWICE covers the safety part")
     void wipedNodeRestartedTwiceAfterOneHeartbeatKeepsEveryAcknowledgedAppend() {
         try (ProcessCluster c = ProcessCluster.forTests(3, dir, List.of("--follower-timeout", "5000"))) {
             c.startAll();

@@ -163,31 +163,39 @@ enum Scenario {
      * Issue 7's example of a wiped disk restarted twice: with n1 leading and n3 cut off from it, entries commit
      * on n1 and n2 only; n2 loses its disk, restarts, takes one heartbeat from n1 (which writes its term), and
      * restarts again before it has caught up; then n1 dies. n2 must not help n3, which lacks those entries,
-     * to a majority (n3's no-op would land on a committed index).
+     * to a majority (n3's no-op would land on a committed index). In half of the schedules n3 is not cut off but
+     * stopped the moment the first leader acts, before its first confirmed Append (as in the process test), and
+     * started again when n1 dies: once n1 is back, its complete log must still win a majority.
      */
     WIPED_RESTARTED_TWICE {
         @Override
         void faults(Simulation sim) {
-            sim.at(2 * SECOND + jitter(sim, 500), () -> sim.cutLink(1, 3));
+            boolean n3StoppedAtFirstElection = sim.rnd.nextBoolean();
+            if (n3StoppedAtFirstElection) {
+                sim.withLeader(0, 3 * SECOND, leader -> sim.crash(3));
+            } else {
+                sim.at(2 * SECOND + jitter(sim, 500), () -> sim.cutLink(1, 3));
+            }
             sim.at(3 * SECOND + jitter(sim, 500), () -> {
                 sim.noteAttempt();
                 sim.crash(2);
                 sim.wipeDisk(2);
                 sim.start(2);
-                restartAfterOneHeartbeat(sim, sim.now + SECOND);
+                restartAfterOneHeartbeat(sim, sim.now + SECOND, n3StoppedAtFirstElection);
             });
         }
 
         /** Polls n2's disk each millisecond: once an Append has written its term, restart it and kill n1. */
-        private void restartAfterOneHeartbeat(Simulation sim, long giveUpAt) {
+        private void restartAfterOneHeartbeat(Simulation sim, long giveUpAt, boolean startN3) {
             sim.at(sim.now + MS, () -> {
                 if (sim.node(2).disk.term() == 0) {
-                    if (sim.now < giveUpAt) restartAfterOneHeartbeat(sim, giveUpAt);
+                    if (sim.now < giveUpAt) restartAfterOneHeartbeat(sim, giveUpAt, startN3);
                     return;
                 }
                 sim.crash(2);
                 sim.start(2);
                 sim.crash(1);
+                if (startN3) sim.start(3);
                 sim.noteInjected();
             });
         }
