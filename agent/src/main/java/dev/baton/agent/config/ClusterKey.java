@@ -1,55 +1,50 @@
 package dev.baton.agent.config;
 
-import java.security.MessageDigest;
-import java.util.Objects;
-
 /**
- * The shared secret that authenticates cluster traffic (HMAC-SHA256 key). Its {@link #toString()} never shows
- * the bytes, so a config logged whole does not leak it.
+ * The shared secret that authenticates cluster traffic (HMAC-SHA256 key): a {@link Secret} of at least
+ * {@link #MIN_BYTES} bytes. Its {@link #toString()} never shows the bytes, so a config logged whole does not leak it.
  */
 public final class ClusterKey {
     /** HMAC-SHA256 keys shorter than the hash output (32 bytes) weaken it (RFC 2104 section 3). */
     public static final int MIN_BYTES = 32;
 
-    private final byte[] bytes;
-    private final String source;
+    private final Secret secret;
 
     /** {@code source} says where the key came from, for messages ("file /etc/baton/cluster.key"). */
     public ClusterKey(byte[] bytes, String source) {
         if (bytes.length < MIN_BYTES) {
             throw new IllegalArgumentException("cluster key has " + bytes.length + " bytes; at least " + MIN_BYTES + " required");
         }
-        this.bytes = bytes.clone();
-        this.source = Objects.requireNonNull(source, "source");
+        this.secret = new Secret(bytes, source);
     }
 
     /** A copy of the key bytes; the caller should not keep it longer than needed. */
     public byte[] bytes() {
-        return bytes.clone();
+        return secret.bytes();
     }
 
     public int length() {
-        return bytes.length;
+        return secret.length();
     }
 
     /** Where the key came from, safe to log. */
     public String source() {
-        return source;
+        return secret.source();
     }
 
-    /** Constant-time comparison, so the comparison itself leaks nothing through timing. */
+    /** Constant-time comparison (see {@link Secret#equals}). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof ClusterKey other && MessageDigest.isEqual(bytes, other.bytes);
+        return o instanceof ClusterKey other && secret.equals(other.secret);
     }
 
     @Override
     public int hashCode() {
-        return bytes.length;
+        return secret.hashCode();
     }
 
     @Override
     public String toString() {
-        return "ClusterKey[" + bytes.length + " bytes from " + source + ", redacted]";
+        return "ClusterKey[" + length() + " bytes from " + source() + ", redacted]";
     }
 }

@@ -28,6 +28,11 @@ public final class Secret {
         return value.clone();
     }
 
+    /** The number of bytes, safe to show. */
+    public int length() {
+        return value.length;
+    }
+
     /** Where the secret came from ("file /etc/baton/do.token", "environment variable DIGITALOCEAN_TOKEN"). */
     public String source() {
         return source;

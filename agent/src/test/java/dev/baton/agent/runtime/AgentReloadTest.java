@@ -38,19 +38,7 @@ class AgentReloadTest {
     }
 
     private static String config(String services) {
-        return """
-                cluster:
-                  name: reload
-                  node: 1
-                  members:
-                    - {id: 1, address: 127.0.0.1:0}
-                  key_file: cluster.key
-                  data_dir: data
-                api:
-                  listen: 127.0.0.1:0
-                dns:
-                  listen: [127.0.0.1:0]
-                  zone: reload.test.
+        return ConfigFixture.loneNode("reload", "reload.test.") + """
                 services:
                   - name: one
                     check: {exec: ["true"], interval: 50ms}
