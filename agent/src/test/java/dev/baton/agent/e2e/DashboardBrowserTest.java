@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.agent.browser.HeadlessChromium;
 import dev.baton.agent.demo.LoopbackClusterFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,14 +19,8 @@ import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.UnexpectedAlertBehaviour;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The dashboard at {@code /} in headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, driven
@@ -40,33 +34,27 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * browser's background networking is off, and the page fetches only from the node that served it.
  */
 class DashboardBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String TOKEN = "dashboard-token-0123456789";
     private static final Duration SETTLE = Duration.ofSeconds(90);
     private static final Duration CHANGE = Duration.ofSeconds(45);
     private static final int PAGE_NODE = 2;
 
     private AgentCluster cluster;
-    private ChromeDriverService driverService;
+    private HeadlessChromium chromium;
     private WebDriver browser;
 
     @AfterEach
     void stop() throws IOException {
         try {
-            if (browser != null) browser.quit();
+            if (chromium != null) chromium.close();
         } finally {
-            if (driverService != null) driverService.stop();
             if (cluster != null) cluster.closeKeepingLogs(getClass());
         }
     }
 
     @Test
     void theDashboardShowsAFailoverAndItsHistoryLiveAndSwitchesBackWithTheToken(@TempDir Path dir) throws Exception {
-        assertThat(Files.isExecutable(CHROMIUM)).as(CHROMIUM + " is missing: install the Debian package chromium"
-                + " (.ci/run does)").isTrue();
-        assertThat(Files.isExecutable(CHROMEDRIVER)).as(CHROMEDRIVER + " is missing: install the Debian package"
-                + " chromium-driver (.ci/run does)").isTrue();
+        HeadlessChromium.requireInstalled();
         cluster = AgentCluster.write(dir, DashboardBrowserTest::services);
         LoopbackClusterFiles.requireApiToken(dir, TOKEN);
         cluster.primary().start();
@@ -74,7 +62,8 @@ class DashboardBrowserTest {
         cluster.startAll();
         awaitSettled();
 
-        browser = startBrowser(dir);
+        chromium = HeadlessChromium.start(dir.resolve("chromium"), "dashboard-chromedriver.log");
+        browser = chromium.browser();
         browser.get("http://127.0.0.1:" + cluster.node(PAGE_NODE).apiPort() + "/");
         await("the page is live and shows web on a").atMost(CHANGE).pollInterval(Duration.ofMillis(200)).until(() ->
                 text("live").equals("live") && "a".equals(active("web")));
@@ -88,7 +77,7 @@ class DashboardBrowserTest {
                 .pollInterval(Duration.ofMillis(200)).until(() -> "b".equals(active("web"))
                         && historyShows("web → b"));
         assertThat(script("return window.batonMark;")).as("the page was not reloaded").isEqualTo("loaded once");
-        screenshot("failover");
+        chromium.screenshot("failover");
 
         cluster.primary().start();
         await("every node's own check sees a up again").atMost(CHANGE).pollInterval(Duration.ofMillis(200)).until(() ->
@@ -118,36 +107,13 @@ class DashboardBrowserTest {
                 .until(() -> "a".equals(active("web")) && historyShows("web: switch a") && historyShows("web → a"));
         assertThat(browser.findElement(By.cssSelector("tr[data-service='web']")).getText()).contains("switched to a");
         assertThat(script("return window.batonMark;")).as("the page was not reloaded").isEqualTo("loaded once");
-        screenshot("switch");
+        chromium.screenshot("switch");
     }
 
     private static String services(int node, int port, Path dir) {
-        String http = "{http: \"http://{address}:" + port + "/health\", interval: 300ms, timeout: 300ms, rise: 2, fall: 2}";
-        String ab = """
-                    instances:
-                      - {name: a, address: 127.0.0.1, priority: 1}
-                      - {name: b, address: 127.0.0.2, priority: 2}
-                """;
-        return "services:\n"
-                + "  - name: web\n    failback: manual\n    check: " + http + "\n" + ab
-                + "  - name: mail\n    failback: immediate\n    check: " + http + "\n" + ab;
-    }
-
-    private WebDriver startBrowser(Path dir) throws IOException {
-        driverService = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .withLogFile(Path.of("target", "dashboard-chromedriver.log").toFile())
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1500,1000", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium")),
-                "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-sync",
-                "--disable-background-networking", "--disable-component-update", "--disable-domain-reliability",
-                "--disable-default-apps", "--metrics-recording-only", "--no-pings", "--lang=en-GB");
-        options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
-        return new ChromeDriver(driverService, options);
+        String timing = "interval: 300ms, timeout: 300ms, rise: 2, fall: 2";
+        return "services:\n" + AgentCluster.serviceAB("web", "failback: manual", port, timing)
+                + AgentCluster.serviceAB("mail", "failback: immediate", port, timing);
     }
 
     /** Clicks "switch" and answers the token prompt, if the page asks, with {@code token}. */
@@ -187,11 +153,6 @@ class DashboardBrowserTest {
 
     private Object script(String js) {
         return ((JavascriptExecutor) browser).executeScript(js);
-    }
-
-    private void screenshot(String name) throws IOException {
-        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-        Files.write(Files.createDirectories(Path.of("target")).resolve("dashboard-" + name + ".png"), png);
     }
 
     private void awaitSettled() {

@@ -74,16 +74,11 @@ class OperatorActionsEndToEndTest {
     }
 
     private static String services(int node, int port, Path dir) {
-        String http = "{http: \"http://{address}:" + port + "/health\", interval: 500ms, timeout: 500ms, rise: 2, fall: 3}";
-        String ab = """
-                    instances:
-                      - {name: a, address: 127.0.0.1, priority: 1}
-                      - {name: b, address: 127.0.0.2, priority: 2}
-                """;
+        String timing = "interval: 500ms, timeout: 500ms, rise: 2, fall: 3";
         return "services:\n"
-                + "  - name: imm\n    failback: immediate\n    check: " + http + "\n" + ab
-                + "  - name: man\n    failback: manual\n    check: " + http + "\n" + ab
-                + "  - name: three\n    check: " + http + "\n" + ab
+                + AgentCluster.serviceAB("imm", "failback: immediate", port, timing)
+                + AgentCluster.serviceAB("man", "failback: manual", port, timing)
+                + AgentCluster.serviceAB("three", "", port, timing)
                 + "      - {name: c, address: 127.0.0.3, priority: 3}\n";
     }
 
