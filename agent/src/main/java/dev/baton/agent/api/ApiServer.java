@@ -34,11 +34,12 @@ import java.util.concurrent.TimeoutException;
  * GET  /v1/status /v1/cluster /v1/services /v1/services/{name} /v1/history /v1/health /v1/events
  * POST /v1/services/{name}/{switch|drain|undrain|pin|unpin|approve-failback}
  * </pre>
- * JSON everywhere except the event stream; errors are {@code {"error": "..."}} with 400 bad input, 401 no or
+ * and the dashboard at {@code GET /} ({@link DashboardPage}). JSON everywhere except the event stream and the
+ * dashboard; errors are {@code {"error": "..."}} with 400 bad input, 401 no or
  * wrong token, 404 unknown service, instance or path, 405 wrong method, 409 refused by a rule, 503 no leader or
  * not current. Every POST needs {@code Authorization: Bearer <api.token_file>} when a token is configured; a
- * call without it gets 401 before its body is read, and changes nothing. Other handlers ({@code /metrics},
- * {@code /}) are added with {@link #addContext} before {@link #start}.
+ * call without it gets 401 before its body is read, and changes nothing. Other handlers ({@code /metrics})
+ * are added with {@link #addContext} before {@link #start}.
  *
  * <p>Threads: a pool of {@link #REQUEST_THREADS} plus one per event-stream subscriber (at most
  * {@link EventStream#MAX_SUBSCRIBERS}), so streams never starve plain requests.
@@ -93,13 +94,12 @@ public final class ApiServer implements AutoCloseable {
         route("/v1/history", this::history);
         route("/v1/health", this::health);
         server.createContext("/v1/events", this::events);
-        route("/", ex -> send(ex, 404, error("no such endpoint " + ex.getRequestURI().getPath()
-                + "; try /v1/status")));
+        route("/", new DashboardPage()::handle);
     }
 
     /**
      * Serves {@code path} (and everything below it) with {@code handler}, replacing what served it: how
-     * {@code /metrics} and the dashboard at {@code /} join the API. Call before {@link #start}.
+     * {@code /metrics} joins the API. Call before {@link #start}.
      */
     public void addContext(String path, HttpHandler handler) {
         try {
@@ -318,7 +318,7 @@ public final class ApiServer implements AutoCloseable {
         send(ex, 200, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document));
     }
 
-    private static String error(String message) throws JsonProcessingException {
+    static String error(String message) throws JsonProcessingException {
         return JSON.writeValueAsString(Map.of("error", message));
     }
 
@@ -330,7 +330,7 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange ex, int code, String body) throws IOException {
+    static void send(HttpExchange ex, int code, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(code, bytes.length);

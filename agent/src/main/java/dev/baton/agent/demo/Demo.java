@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code baton demo}: three Baton nodes (the third a witness) as real processes on loopback, two instances
  * of a web service (127.0.0.1 and 127.0.0.2), and a client that resolves the service through the nodes' DNS
  * every 50 ms. It kills the primary and shows the failover as a timeline, brings it back and shows the
- * failback after the hold-down, kills the leader node and shows that DNS kept answering, then prints a
+ * failback after the hold-down, kills the leader node and shows that DNS kept answering, then, as an operator,
+ * switches the service to b and back to a with {@code baton switch} (the CLI, run as its own process against a
+ * node's API with the token of {@code api.token_file}) and shows each switch and the history, then prints a
  * summary. Exit 0 when every step behaved as it must.
  */
 public final class Demo {
@@ -31,6 +33,8 @@ public final class Demo {
     static final String NAME = "web." + ZONE;
     static final long POLL_MILLIS = 20;
     static final long DNS_POLL_MILLIS = 5;
+    /** How long an operator's switch may take, from typing the command to every node answering (a JVM starts). */
+    static final Duration SWITCH_LIMIT = Duration.ofSeconds(30);
 
     private final PrintStream out;
     private final List<String> problems = new ArrayList<>();
@@ -48,12 +52,14 @@ public final class Demo {
         DemoBackend a = new DemoBackend("a", new InetSocketAddress("127.0.0.1", backendPort));
         DemoBackend b = new DemoBackend("b", new InetSocketAddress("127.0.0.2", backendPort));
         List<DemoNode> nodes = writeCluster(dir, backendPort);
+        LoopbackClusterFiles.requireApiToken(dir, newToken());
         DemoClient client = null;
         try {
             a.start();
             b.start();
             out.printf("Baton demo: 3 nodes (node 3 is a witness), service %s with instances a (127.0.0.1) and b"
-                    + " (127.0.0.2), checked every 100 ms, fall 2, failback after 2 s.%nFiles and node logs: %s%n%n", NAME, dir);
+                    + " (127.0.0.2), checked every 100 ms, fall 2, failback after 2 s; the API needs the token in"
+                    + " api.token.%nFiles and node logs: %s%n%n", NAME, dir);
             for (DemoNode n : nodes) n.start();
             long started = System.nanoTime();
             if (!await(Duration.ofSeconds(60), () -> nodes.stream().allMatch(n -> "127.0.0.1".equals(dnsAnswer(n))))) {
@@ -68,6 +74,8 @@ public final class Demo {
             JsonNode first = leader[0].get();
             out.printf("Cluster up after %d ms: node %d leads (term %d); every node answers %s -> a (127.0.0.1).%n",
                     ms(System.nanoTime() - started), first.path("node").asInt(), first.path("term").asLong(), NAME);
+            out.printf("Live dashboard while the demo runs: http://127.0.0.1:%d/ (every node serves one).%n",
+                    nodes.get(1).apiPort);
 
             List<DnsProbe> resolvers = new ArrayList<>();
             for (DemoNode n : nodes) resolvers.add(probe(n));
@@ -86,6 +94,9 @@ public final class Demo {
             failover(nodes, a, client);
             failback(nodes, a, client);
             leaderKilled(nodes, client);
+            operatorSwitch("== 4. An operator switches web to b on purpose ==", nodes, client, dir, "b", "127.0.0.2");
+            operatorSwitch("== 5. ... and switches it back to a ==", nodes, client, dir, "a", "127.0.0.1");
+            history(nodes, dir);
             return report(nodes, client);
         } finally {
             if (client != null) client.close();
@@ -170,6 +181,71 @@ public final class Demo {
         if (!unexpected.isEmpty()) problems.add("DNS answers changed or went missing after the leader died: " + unexpected);
         if (failed > 0) problems.add(failed + " client requests failed after the leader died");
         if (!t.has("leads")) problems.add("no new leader within 4 s of killing the leader");
+    }
+
+    /**
+     * Runs {@code baton switch web INSTANCE} against a node's API (one that does not lead, when there is one: it
+     * forwards to the leader) and watches every live node apply the decision and answer {@code address}.
+     */
+    private void operatorSwitch(String title, List<DemoNode> nodes, DemoClient client, Path dir, String instance,
+                                String address) throws IOException {
+        out.println(title);
+        DemoNode via = apiNode(nodes);
+        String shown = "baton switch web " + instance + " --config " + via.config().getFileName();
+        long failedBefore = client.failed.get();
+        Timeline t = startPhase();
+        CliProcess cli = CliProcess.start(dir, "switch-" + instance, "switch", "web", instance,
+                "--config", via.config().toString());
+        t.mark("$ " + shown + "   (node " + via.id + "'s API, the token from its api.token_file)");
+        boolean done = watch(t, nodes, SWITCH_LIMIT, "a", "up", address, instance);
+        boolean exited = cli.await(SWITCH_LIMIT);
+        if (exited) {
+            String said = cli.exitCode() == 0 ? "committed: " + cli.stdout() : "REFUSED: " + cli.stderr();
+            t.at(cli.exitedNanos(), "baton switch exits " + cli.exitCode() + ", " + said);
+        }
+        t.print(out);
+        long failed = client.failed.get() - failedBefore;
+        out.printf("   failed requests: %d%n%n", failed);
+        if (!exited) problems.add(shown + " did not finish within " + SWITCH_LIMIT.toSeconds() + " s");
+        else if (cli.exitCode() != 0) problems.add(shown + " failed: " + cli.stderr());
+        if (!done) problems.add("the switch to " + instance + " did not reach every node within " + SWITCH_LIMIT.toSeconds() + " s");
+        if (failed > 0) problems.add(failed + " client requests failed during the switch to " + instance);
+    }
+
+    /** Shows the newest history entries with {@code baton history web}: the switches, who asked, the decisions. */
+    private void history(List<DemoNode> nodes, Path dir) throws IOException {
+        DemoNode via = apiNode(nodes);
+        out.println("== The history (identical on every node) ==");
+        out.println("   $ baton history web --limit 4 --config " + via.config().getFileName());
+        CliProcess cli = CliProcess.start(dir, "history", "history", "web", "--limit", "4", "--config", via.config().toString());
+        if (!cli.await(SWITCH_LIMIT) || cli.exitCode() != 0) {
+            problems.add("baton history failed: " + cli.stderr());
+            return;
+        }
+        String text = cli.stdout();
+        text.lines().forEach(l -> out.println("   " + l));
+        out.println();
+        for (String instance : List.of("a", "b")) {
+            if (!text.contains("web switch " + instance + " by ")) problems.add("the history shows no switch to " + instance);
+        }
+    }
+
+    /** A live node that does not lead, else any live node. */
+    private static DemoNode apiNode(List<DemoNode> nodes) {
+        DemoNode any = null;
+        for (DemoNode n : nodes) {
+            if (!n.alive()) continue;
+            if (any == null) any = n;
+            if (!n.status().map(s -> s.path("leading").asBoolean()).orElse(true)) return n;
+        }
+        if (any == null) throw new IllegalStateException("no node is running");
+        return any;
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[16];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     /**
@@ -269,7 +345,8 @@ public final class Demo {
         }
         if (problems.isEmpty()) {
             out.println("Every step behaved as it must: one instance in use at a time, failover and failback by the"
-                    + " cluster's verdict, DNS answers unbroken when the leader died.");
+                    + " cluster's verdict, DNS answers unbroken when the leader died, and an operator's switches"
+                    + " committed through the log and answered by every node.");
             return 0;
         }
         for (String p : problems) out.println("PROBLEM: " + p);

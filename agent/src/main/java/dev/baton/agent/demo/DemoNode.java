@@ -36,15 +36,28 @@ public final class DemoNode implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java));
-        cmd.addAll(JvmOptions.agent());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.baton.agent.cli.BatonCli", "agent",
-                "--config", config.toString()));
-        process = new ProcessBuilder(cmd)
+        process = new ProcessBuilder(baton("agent", "--config", config.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
+    }
+
+    /**
+     * The command line of {@code baton ARGS...} run as its own process: this JVM's {@code java} and class path,
+     * with the agent's JVM options.
+     */
+    static List<String> baton(String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(JvmOptions.agent());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.baton.agent.cli.BatonCli"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** This node's config file. */
+    Path config() {
+        return config;
     }
 
     /** The running process's id; throws when the node is not running. */

@@ -82,6 +82,23 @@ public final class LoopbackClusterFiles {
         return nodes;
     }
 
+    /**
+     * Writes {@code token} to {@code api.token} in {@code dir} (mode 0600) and adds {@code token_file: api.token}
+     * to the {@code api:} section of every node's config written there: mutating API calls then need it.
+     */
+    public static void requireApiToken(Path dir, String token) throws IOException {
+        Path file = dir.resolve("api.token");
+        Files.writeString(file, token + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        for (int id = 1; id <= SIZE; id++) {
+            Path config = dir.resolve("node" + id + ".yaml");
+            String yaml = Files.readString(config);
+            String withToken = yaml.replaceFirst("(?m)^api:\\n  listen: (.*)$", "api:\n  listen: $1\n  token_file: api.token");
+            if (withToken.equals(yaml)) throw new IllegalStateException(config + " has no api.listen to add a token to");
+            Files.writeString(config, withToken);
+        }
+    }
+
     /** A port free on loopback right now (every config must name every member's ports before any starts). */
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

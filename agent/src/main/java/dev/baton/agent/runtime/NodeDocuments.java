@@ -31,7 +31,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The runtime's side of the HTTP API: the documents of {@code /v1/cluster}, {@code /v1/services},
+ * The runtime's side of the HTTP API: the documents of {@code /v1/cluster}, {@code /v1/services} (each service
+ * with its {@link FailoverBudget}),
  * {@code /v1/history} and {@code /v1/health} built from the election and the replicated state, the status
  * document from {@link AgentNode}, and actions through the {@link ActionDesk}. Any thread; never blocks.
  */
@@ -127,6 +128,7 @@ final class NodeDocuments implements NodeApi {
         Decision d = view.decision(service.name()).orElse(null);
         svc.put("verdicts", d == null ? Map.of() : evidence(d));
         svc.put("last_change", d == null ? null : lastChange(d, view.index(service.name())));
+        svc.put("failover_budget", FailoverBudget.of(service, config.dns().ttl()).document());
         return svc;
     }
 

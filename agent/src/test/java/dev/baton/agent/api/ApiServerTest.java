@@ -192,6 +192,50 @@ class ApiServerTest {
     }
 
     @Test
+    void theDashboardIsOneSelfContainedPageWhosePolicyAllowsOnlyItsOwnInlineScriptAndStyle() throws Exception {
+        start(Optional.of(new Secret(TOKEN.getBytes(StandardCharsets.UTF_8), "test")));
+        HttpResponse<String> r = get("/");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+        assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
+        String page = r.body();
+        assertThat(page).startsWith("<!DOCTYPE html>").contains("new EventSource('/v1/events')", "/v1/history",
+                "Authorization", "failover_budget");
+        // Self-contained: nothing is fetched from anywhere else, so it works without internet access.
+        assertThat(page.toLowerCase()).doesNotContain("http://", "https://", "//cdn", " src=", " href=", "@import",
+                "url(");
+        // The API's strings reach the DOM as text: no HTML is ever built from data.
+        assertThat(page).doesNotContain("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(");
+        String csp = r.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(csp).contains("default-src 'none'", "connect-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline", "unsafe-eval");
+        java.util.regex.Matcher script = java.util.regex.Pattern.compile("<script>(.*?)</script>",
+                java.util.regex.Pattern.DOTALL).matcher(page);
+        assertThat(script.find()).isTrue();
+        String hash = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(script.group(1).getBytes(StandardCharsets.UTF_8)));
+        assertThat(csp).contains("script-src 'sha256-" + hash + "';");
+        assertThat(get("/index.html").body()).isEqualTo(page);
+        HttpResponse<String> head = HTTP.send(HttpRequest.newBuilder(uri("/"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("Content-Security-Policy")).contains(csp);
+    }
+
+    @Test
+    void theDashboardTakesOnlyGetAndHeadAndOtherPathsAreJson404s() throws Exception {
+        start(Optional.empty());
+        HttpResponse<String> post = post("/", "{}", null);
+        assertError(post, 405, "the dashboard takes GET");
+        assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+        assertError(HTTP.send(HttpRequest.newBuilder(uri("/")).DELETE().build(), HttpResponse.BodyHandlers.ofString()),
+                405, "the dashboard takes GET");
+        assertError(get("/dashboard.js"), 404, "no such endpoint /dashboard.js");
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
     void anAddedContextServesBesideTheApi() throws Exception {
         server = new ApiServer(new ApiConfig(new HostPort("127.0.0.1", 0)), stub);
         server.addContext("/", ex -> {

@@ -30,9 +30,10 @@ class DemoTest {
 
         assertThat(code).as(text).isZero();
         assertThat(text).contains("== 1. The primary (a) dies ==", "== 2. The primary comes back",
-                "== 3. The leader node dies (kill -9) ==", "== Summary ==", "failed: 0",
+                "== 3. The leader node dies (kill -9) ==", "== 4. An operator switches web to b on purpose ==",
+                "== 5. ... and switches it back to a ==", "== The history", "== Summary ==", "failed: 0",
                 "Every step behaved as it must");
-        assertThat(text.split("failed requests: 0", -1)).as(text).hasSize(4); // one per phase
+        assertThat(text.split("failed requests: 0", -1)).as(text).hasSize(6); // one per phase
 
         Map<String, Integer> failover = events(section(text, "== 1.", "== 2."));
         for (int node = 1; node <= 3; node++) {
@@ -54,6 +55,32 @@ class DemoTest {
         assertThat(leaderApplied).as("leader applied after two nodes saw a down%n%s", text)
                 .isGreaterThanOrEqualTo(downs.get(1) - CLOCK_SLACK_MS);
         assertThat(failover.keySet()).as(text).anyMatch(e -> e.equals("client: first request served by b"));
+
+        // The operator's switches: the real `baton switch` (exit 0 once committed), then every surviving node
+        // applies the decision and answers the new instance; the history shows each switch with who asked.
+        assertSwitch(events(section(text, "== 4.", "== 5.")), "b", text);
+        assertSwitch(events(section(text, "== 5.", "== The history")), "a", text);
+        String history = section(text, "== The history", "== Summary");
+        assertThat(history).as(text).containsPattern("web switch b by 127\\.0\\.0\\.1 via node \\d: switch b accepted")
+                .containsPattern("web switch a by 127\\.0\\.0\\.1 via node \\d: switch a accepted")
+                .containsPattern("web -> a \\(term \\d+\\): an operator switched web to a");
+    }
+
+    /** One switch phase: issued first, then the committed exit, and every live node applying and answering. */
+    private static void assertSwitch(Map<String, Integer> phase, String instance, String text) {
+        int issued = at(phase, "$ baton switch web " + instance + " --config node", text);
+        int committed = at(phase, "baton switch exits 0, committed: switch " + instance + " accepted", text);
+        assertThat(issued).as(text).isLessThanOrEqualTo(committed);
+        int nodes = 0;
+        for (int node = 1; node <= 3; node++) {
+            String applied = "node " + node + ": decision applied: web -> " + instance;
+            if (phase.keySet().stream().noneMatch(e -> e.startsWith(applied))) continue; // the node killed in step 3
+            nodes++;
+            assertThat(at(phase, applied, text)).as(text).isGreaterThanOrEqualTo(issued - CLOCK_SLACK_MS)
+                    .isLessThanOrEqualTo(at(phase, "node " + node + ": DNS answers " + instance, text) + CLOCK_SLACK_MS);
+            assertThat(phase.keySet()).as(text).anyMatch(e -> e.startsWith(applied) && e.contains("an operator switched web to " + instance));
+        }
+        assertThat(nodes).as("the two surviving nodes applied the switch%n%s", text).isEqualTo(2);
     }
 
     private static String section(String text, String from, String to) {

@@ -69,6 +69,19 @@ public final class AgentCluster implements AutoCloseable {
         return cluster;
     }
 
+    /**
+     * One service of the {@code services:} section with instances a ({@link #PRIMARY}, priority 1) and b
+     * ({@link #BACKUP}, priority 2), more keys ({@code failback: manual}, or "" for none) and an HTTP check of
+     * both on {@code port} with {@code timing} ({@code interval: 300ms, timeout: 300ms, rise: 2, fall: 2}).
+     */
+    public static String serviceAB(String name, String keys, int port, String timing) {
+        return "  - name: " + name + "\n" + (keys.isEmpty() ? "" : "    " + keys + "\n")
+                + "    check: {http: \"http://{address}:" + port + "/health\", " + timing + "}\n"
+                + "    instances:\n"
+                + "      - {name: a, address: " + PRIMARY + ", priority: 1}\n"
+                + "      - {name: b, address: " + BACKUP + ", priority: 2}\n";
+    }
+
     public Path dir() {
         return dir;
     }

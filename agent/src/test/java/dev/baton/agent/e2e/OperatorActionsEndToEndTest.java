@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.agent.cli.BatonCli;
+import dev.baton.agent.demo.LoopbackClusterFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,9 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,14 +61,7 @@ class OperatorActionsEndToEndTest {
     void startCluster(@TempDir Path tempDir) throws IOException {
         dir = tempDir;
         cluster = AgentCluster.write(dir, OperatorActionsEndToEndTest::services);
-        Path token = dir.resolve("api.token");
-        Files.writeString(token, TOKEN + "\n");
-        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
-        for (int id = 1; id <= AgentCluster.SIZE; id++) {
-            Path config = dir.resolve("node" + id + ".yaml");
-            String yaml = Files.readString(config);
-            Files.writeString(config, yaml.replaceFirst("(?m)^api:\\n  listen: (.*)$", "api:\n  listen: $1\n  token_file: api.token"));
-        }
+        LoopbackClusterFiles.requireApiToken(dir, TOKEN);
         cluster.primary().start();
         cluster.backup().start();
         cluster.startAll();
@@ -82,16 +74,11 @@ class OperatorActionsEndToEndTest {
     }
 
     private static String services(int node, int port, Path dir) {
-        String http = "{http: \"http://{address}:" + port + "/health\", interval: 500ms, timeout: 500ms, rise: 2, fall: 3}";
-        String ab = """
-                    instances:
-                      - {name: a, address: 127.0.0.1, priority: 1}
-                      - {name: b, address: 127.0.0.2, priority: 2}
-                """;
+        String timing = "interval: 500ms, timeout: 500ms, rise: 2, fall: 3";
         return "services:\n"
-                + "  - name: imm\n    failback: immediate\n    check: " + http + "\n" + ab
-                + "  - name: man\n    failback: manual\n    check: " + http + "\n" + ab
-                + "  - name: three\n    check: " + http + "\n" + ab
+                + AgentCluster.serviceAB("imm", "failback: immediate", port, timing)
+                + AgentCluster.serviceAB("man", "failback: manual", port, timing)
+                + AgentCluster.serviceAB("three", "", port, timing)
                 + "      - {name: c, address: 127.0.0.3, priority: 3}\n";
     }
 
