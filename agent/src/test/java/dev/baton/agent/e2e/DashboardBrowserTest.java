@@ -20,7 +20,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 
 /**
  * The dashboard at {@code /} in headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, driven
@@ -137,22 +136,29 @@ class DashboardBrowserTest {
         }
     }
 
+    // Read in one script call, not element by element: the page redraws rows and lists live, so an element found
+    // by one WebDriver call may be gone (stale) by the next.
+
     private String text(String id) {
-        return browser.findElement(By.id(id)).getText().strip();
+        Object text = script("var e = document.getElementById(arguments[0]); return e ? e.innerText : '';", id);
+        return String.valueOf(text).strip();
     }
 
     /** The instance the page marks active for {@code service}, or null. */
     private String active(String service) {
-        List<WebElement> chips = browser.findElements(By.cssSelector("tr[data-service='" + service + "'] .inst.active"));
-        return chips.isEmpty() ? null : chips.get(0).getAttribute("data-instance");
+        Object instance = script("var e = document.querySelector(\"tr[data-service='\" + arguments[0]"
+                + " + \"'] .inst.active\"); return e ? e.getAttribute('data-instance') : null;", service);
+        return instance == null ? null : instance.toString();
     }
 
     private boolean historyShows(String what) {
-        return browser.findElements(By.cssSelector("#history li .what")).stream().anyMatch(e -> e.getText().startsWith(what));
+        return Boolean.TRUE.equals(script("var what = arguments[0];"
+                + " return Array.from(document.querySelectorAll('#history li .what'))"
+                + ".some(function (e) { return e.innerText.startsWith(what); });", what));
     }
 
-    private Object script(String js) {
-        return ((JavascriptExecutor) browser).executeScript(js);
+    private Object script(String js, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(js, args);
     }
 
     private void awaitSettled() {
