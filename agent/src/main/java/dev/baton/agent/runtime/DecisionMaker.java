@@ -74,6 +74,15 @@ final class DecisionMaker {
      */
     static final long FULL_PASS_MILLIS = 250;
 
+    /**
+     * The last entry appended, and when: the next waits until it is committed (or this long), so the changes that
+     * arrive meanwhile share one entry. Without it, cheap passes turned a mass failure's reports into one entry
+     * per report (35 entries for 1,000 services instead of 7), each one more apply on every node.
+     */
+    private CompletableFuture<Long> lastAppend;
+    private long lastAppendMillis;
+    static final long APPEND_WAIT_MILLIS = 1_000;
+
     /** What the last pass read: the leadership and the state applied, the views, which of them were fresh. */
     private long lastTerm = -1;
     private long lastApplied = -1;
@@ -154,10 +163,12 @@ final class DecisionMaker {
             activeSince.clear();
             inFlight.clear();
             noticeDue = true;
+            lastAppend = null;
         }
         // Decide only from a current copy of the decisions: a new leader first delivers all it recovered.
         if (!node.isCurrent(currentWithinNanos) || !node.hasDeliveredAllKnown()) return;
         long now = monotonicMillis.getAsLong();
+        if (lastAppend != null && !lastAppend.isDone() && now - lastAppendMillis < APPEND_WAIT_MILLIS) return;
         DecisionState.View state = replica.view();
         int self = config.cluster().node();
         long version = own.version(); // before the copy: a change after it is copied by the next pass
@@ -235,6 +246,8 @@ final class DecisionMaker {
                             batch.size() == 1 ? "" : "s", judged.size(), judged.size() == 1 ? "" : "s", error.getMessage());
                 });
         for (Decision d : batch) inFlight.put(d.service(), committed);
+        lastAppend = committed;
+        lastAppendMillis = now;
         for (int i = 0; i < judged.size(); i++) {
             OperatorAction a = judged.get(i);
             ActionDesk.Pending p = replies.get(i);
