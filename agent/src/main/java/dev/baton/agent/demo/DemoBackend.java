@@ -11,6 +11,20 @@ import java.util.concurrent.Executors;
 
 /** One instance of the demo's service: answers {@code /} with its name and {@code /health} with 200. */
 public final class DemoBackend implements AutoCloseable {
+    /** The JDK server's cap on idle kept-alive connections (default 200); read once, when its first server starts. */
+    static final String MAX_IDLE_CONNECTIONS_PROPERTY = "sun.net.httpserver.maxIdleConnections";
+
+    static {
+        // One backend stands in for the hosts of many instances (the tests and benches check a thousand services'
+        // instances on it from three nodes): past 200 idle connections the JDK server closed the checkers' kept-alive
+        // connections, so most checks reconnected, which no fleet of real hosts makes them do (issue 8). And, as
+        // the API server does, no Nagle delay between a response's headers and its body.
+        if (System.getProperty(MAX_IDLE_CONNECTIONS_PROPERTY) == null) {
+            System.setProperty(MAX_IDLE_CONNECTIONS_PROPERTY, "20000");
+        }
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final String name;
     private final InetSocketAddress address;
     private HttpServer server;

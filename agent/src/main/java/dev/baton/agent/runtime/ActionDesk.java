@@ -117,6 +117,11 @@ final class ActionDesk {
         return out;
     }
 
+    /** Whether any request waits to be judged. */
+    synchronized boolean hasPending() {
+        return !queue.isEmpty();
+    }
+
     /** Puts back requests the decision maker could not judge this pass, ahead of newer ones. */
     synchronized void putBack(List<Pending> pending) {
         for (int i = pending.size() - 1; i >= 0; i--) queue.addFirst(pending.get(i));

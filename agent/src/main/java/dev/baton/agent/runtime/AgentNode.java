@@ -73,9 +73,13 @@ public final class AgentNode implements AutoCloseable {
     private final Observations observations;
     private final ScheduledExecutorService loop;
     private final AtomicBoolean reportDue = new AtomicBoolean(true);
+    /** A step is queued on the loop and has not begun: further requests join it (see {@link #requestStep}). */
+    private final AtomicBoolean stepQueued = new AtomicBoolean();
     private final long startedMillis = millis();
     private final LeaderlessWarning leaderless;
     private PauseWatch pauses;
+    /** The last summary's service counts, reused while the applied state and the config are the same objects. */
+    private volatile ServiceCounts serviceCounts;
     private final BatonMetrics metrics = new BatonMetrics();
     private ElectionNode node;
     private DnsServer dns;
@@ -104,7 +108,7 @@ public final class AgentNode implements AutoCloseable {
         });
         this.observations = new Observations(() -> {
             reportDue.set(true);
-            loop.execute(this::step);
+            requestStep();
         });
     }
 
@@ -139,7 +143,7 @@ public final class AgentNode implements AutoCloseable {
             PublishEngine engine = publishing;
             if (engine != null) engine.poke();
         });
-        actions.attach(node, replica, () -> loop.execute(this::step));
+        actions.attach(node, replica, this::requestStep);
         startPublishing();
 
         List<InetSocketAddress> dnsListen = new ArrayList<>();
@@ -280,6 +284,23 @@ public final class AgentNode implements AutoCloseable {
     }
 
     /**
+     * Runs a step on the loop soon. At most one requested step waits at a time: a thousand checks changing together
+     * (a cold start, a mass failure) make one step that sees them all, not a thousand steps each building a report
+     * and a decision pass over every service (issue 8: startup was quadratic in the number of instances).
+     */
+    private void requestStep() {
+        if (!stepQueued.compareAndSet(false, true)) return;
+        try {
+            loop.execute(() -> {
+                stepQueued.set(false); // before the step: a change after this point asks for another
+                step();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            stepQueued.set(false); // the node is closing
+        }
+    }
+
+    /**
      * One turn of the agent loop: tell every peer which instances this node saw change (so they confirm at once),
      * report this node's view to the leader, and decide if leading.
      */
@@ -348,7 +369,6 @@ public final class AgentNode implements AutoCloseable {
         out.put("config_digests", digests);
         out.put("config_mismatch", List.copyOf(agreement.mismatched()));
         out.put("last_reload", lastReload);
-        Map<InstanceKey, InstanceHealth> local = observations.snapshot();
         List<ServiceConfig> selected;
         if (query.service().isPresent()) {
             Optional<ServiceConfig> one = config.service(query.service().get());
@@ -361,7 +381,7 @@ public final class AgentNode implements AutoCloseable {
             out.put("offset", from);
         }
         out.put("services_total", config.services().size());
-        out.put("summary", summary(config, view, local));
+        out.put("summary", summary(config, view));
         Map<String, List<PublisherStatus>> publishersByScope = new java.util.HashMap<>();
         PublishEngine engine = publishing;
         if (engine != null) {
@@ -390,7 +410,7 @@ public final class AgentNode implements AutoCloseable {
             Map<String, String> mineSince = new LinkedHashMap<>();
             for (InstanceConfig instance : service.instances()) {
                 InstanceKey key = new InstanceKey(service.name(), instance.name());
-                mine.put(instance.name(), local.getOrDefault(key, InstanceHealth.UNKNOWN).name().toLowerCase());
+                mine.put(instance.name(), observations.health(key).name().toLowerCase());
                 mineSince.put(instance.name(), observations.changedAt(key).map(Instant::toString).orElse(null));
             }
             svc.put("local_checks", mine);
@@ -418,30 +438,15 @@ public final class AgentNode implements AutoCloseable {
      * Counts over every service, cheap to compute at any size: where each service stands (on its preferred
      * instance, failed over, answering nothing, not decided yet), this node's own checks, the publishers.
      */
-    private Map<String, Object> summary(BatonConfig config, DecisionState.View view, Map<InstanceKey, InstanceHealth> local) {
-        int preferred = 0;
-        int failedOver = 0;
-        int none = 0;
-        int undecided = 0;
-        for (ServiceConfig service : config.services()) {
-            Optional<Decision> d = view.decision(service.name());
-            if (d.isEmpty()) {
-                undecided++;
-            } else if (d.get().activeInstance().isEmpty()) {
-                none++;
-            } else {
-                int best = service.instances().stream().mapToInt(InstanceConfig::priority).min().orElse(0);
-                boolean onBest = service.instance(d.get().instance()).map(i -> i.priority() == best).orElse(false);
-                if (onBest) preferred++; else failedOver++;
-            }
+    private Map<String, Object> summary(BatonConfig config, DecisionState.View view) {
+        ServiceCounts counts = serviceCounts;
+        if (counts == null || counts.view() != view || counts.config() != config) {
+            counts = ServiceCounts.of(config, view);
+            serviceCounts = counts; // a race builds it twice, never wrongly: both are of this view and config
         }
-        Map<String, Object> services = new LinkedHashMap<>();
-        services.put("preferred", preferred);
-        services.put("failed_over", failedOver);
-        services.put("none", none);
-        services.put("undecided", undecided);
+        Map<String, Object> services = new LinkedHashMap<>(counts.counts());
         Map<String, Integer> checks = new java.util.TreeMap<>();
-        local.values().forEach(h -> checks.merge(h.name().toLowerCase(), 1, Integer::sum));
+        observations.countByHealth().forEach((h, n) -> checks.put(h.name().toLowerCase(), n));
         Map<String, Integer> publishers = new java.util.TreeMap<>();
         PublishEngine engine = publishing;
         if (engine != null) engine.status().forEach(p -> publishers.merge(p.state().text(), 1, Integer::sum));
@@ -459,6 +464,41 @@ public final class AgentNode implements AutoCloseable {
         summary.put("local_checks", checks);
         summary.put("publishers", publishers);
         return summary;
+    }
+
+    /**
+     * Where every service stands in one applied state: counted once per state and config, not per request, so a
+     * summary costs the same at a thousand services as at one (issue 8: {@code /v1/status} within 20 ms).
+     */
+    private record ServiceCounts(BatonConfig config, DecisionState.View view, Map<String, Object> counts) {
+        static ServiceCounts of(BatonConfig config, DecisionState.View view) {
+            int preferred = 0;
+            int failedOver = 0;
+            int none = 0;
+            int undecided = 0;
+            for (ServiceConfig service : config.services()) {
+                Decision d = view.decisions().get(service.name());
+                if (d == null) {
+                    undecided++;
+                } else if (d.activeInstance().isEmpty()) {
+                    none++;
+                } else {
+                    int best = Integer.MAX_VALUE;
+                    int chosen = Integer.MIN_VALUE;
+                    for (InstanceConfig i : service.instances()) {
+                        best = Math.min(best, i.priority());
+                        if (i.name().equals(d.instance())) chosen = i.priority();
+                    }
+                    if (chosen == best) preferred++; else failedOver++;
+                }
+            }
+            Map<String, Object> counts = new LinkedHashMap<>();
+            counts.put("preferred", preferred);
+            counts.put("failed_over", failedOver);
+            counts.put("none", none);
+            counts.put("undecided", undecided);
+            return new ServiceCounts(config, view, java.util.Collections.unmodifiableMap(counts));
+        }
     }
 
     /** Why this node's last check of each instance failed (an exec check's first output line, an HTTP status). */

@@ -65,6 +65,33 @@ final class DecisionMaker {
     private long term = -1;
     private long leadingSince;
     private boolean noticeDue;
+    /**
+     * A full pass (every service) runs when the leadership, the applied state, the set of fresh views or the
+     * queued actions change, and at least this often, for the rules that act on time alone (a failback delay,
+     * the initial grace). Otherwise a pass looks only at the services whose instances some view reports
+     * differently since the last pass: every pass over a thousand services, every {@link AgentNode#LOOP_MILLIS},
+     * cost the leader a sixth of a core at rest, and one per change made startup quadratic (issue 8).
+     */
+    static final long FULL_PASS_MILLIS = 250;
+
+    /**
+     * The last entry appended, and when: the next waits until it is committed (or this long), so the changes that
+     * arrive meanwhile share one entry. Without it, cheap passes turned a mass failure's reports into one entry
+     * per report (35 entries for 1,000 services instead of 7), each one more apply on every node.
+     */
+    private CompletableFuture<Long> lastAppend;
+    private long lastAppendMillis;
+    static final long APPEND_WAIT_MILLIS = 1_000;
+
+    /** What the last pass read: the leadership and the state applied, the views, which of them were fresh. */
+    private long lastTerm = -1;
+    private long lastApplied = -1;
+    private Map<Integer, NodeView> lastViews = Map.of();
+    private List<Integer> lastFresh = List.of();
+    private long lastFullPassMillis;
+    /** This node's own view as of {@link #ownVersion}: copied again only when it has changed. */
+    private Map<InstanceKey, dev.baton.agent.check.InstanceHealth> ownSnapshot = Map.of();
+    private long ownVersion = -1;
 
     DecisionMaker(BatonConfig config, ElectionNode node, Replica replica, ViewBook views, Observations own,
                   LongSupplier monotonicMillis, Clock wallClock, long currentWithinNanos, ActionDesk desk) {
@@ -136,20 +163,43 @@ final class DecisionMaker {
             activeSince.clear();
             inFlight.clear();
             noticeDue = true;
+            lastAppend = null;
         }
         // Decide only from a current copy of the decisions: a new leader first delivers all it recovered.
         if (!node.isCurrent(currentWithinNanos) || !node.hasDeliveredAllKnown()) return;
         long now = monotonicMillis.getAsLong();
+        if (lastAppend != null && !lastAppend.isDone() && now - lastAppendMillis < APPEND_WAIT_MILLIS) return;
+        DecisionState.View state = replica.view();
         int self = config.cluster().node();
+        long version = own.version(); // before the copy: a change after it is copied by the next pass
+        if (version != ownVersion) {
+            ownSnapshot = own.snapshot();
+            ownVersion = version;
+        }
         // A node whose services differ from ours counts as not reporting (ConfigAgreement).
         List<NodeView> all = new ConfigAgreement(configDigest, views.configDigests())
-                .agreeing(views.with(new NodeView(self, now, own.snapshot())));
-        DecisionState.View state = replica.view();
+                .agreeing(views.with(new NodeView(self, now, ownSnapshot)));
+        List<Integer> fresh = quorum.freshNodes(self, all, now);
+        boolean full = term != lastTerm || state.appliedIndex() != lastApplied || !fresh.equals(lastFresh)
+                || noticeDue || desk.hasPending() || now - lastFullPassMillis >= FULL_PASS_MILLIS;
+        java.util.Set<String> touched = full ? java.util.Set.of() : changedServices(all);
+        lastTerm = term;
+        lastApplied = state.appliedIndex();
+        lastFresh = fresh;
+        lastViews = new HashMap<>();
+        for (NodeView v : all) lastViews.put(v.nodeId(), v);
+        if (full) {
+            lastFullPassMillis = now;
+        } else if (touched.isEmpty()) {
+            return;
+        }
+        QuorumVerdict.Evidence[] evidence = new QuorumVerdict.Evidence[1]; // built by the pass's first decision
         Map<String, ActionDesk.Pending> actions = actionsToJudge(state);
         List<Decision> batch = new ArrayList<>();
         List<OperatorAction> judged = new ArrayList<>();
         List<ActionDesk.Pending> replies = new ArrayList<>();
         for (ServiceConfig service : config.services()) {
+            if (!full && !touched.contains(service.name())) continue;
             Map<String, Verdict> verdicts = quorum.verdicts(service, self, all, now);
             Map<String, Long> since = new HashMap<>();
             for (InstanceConfig instance : service.instances()) {
@@ -168,13 +218,14 @@ final class DecisionMaker {
             ActionDesk.Pending action = actions.remove(service.name());
             Optional<Decision> decision;
             if (action != null) {
-                decision = judge(action, service, current, active, verdicts, since, state, all, now, judged, replies);
+                decision = judge(action, service, current, active, verdicts, since, state, evidence(evidence, all, now), now,
+                        judged, replies);
             } else {
                 Selection selection = Selector.select(new SelectionInput(service, active, verdicts, since,
                         ActionJudge.selection(state.overrides(service.name())), now));
                 if (!selection.changed()) continue;
                 if (active.isEmpty() && awaitingBetter(service, selection, verdicts, now)) continue;
-                decision = Optional.of(decide(service, selection.instance(), selection.reason(), all, now));
+                decision = Optional.of(decide(service, selection.instance(), selection.reason(), evidence(evidence, all, now)));
             }
             decision.ifPresent(d -> {
                 LOG.info("deciding {} -> {} (term {}): {}", d.service(), d.activeInstance().orElse("none"), term, d.reason());
@@ -195,6 +246,8 @@ final class DecisionMaker {
                             batch.size() == 1 ? "" : "s", judged.size(), judged.size() == 1 ? "" : "s", error.getMessage());
                 });
         for (Decision d : batch) inFlight.put(d.service(), committed);
+        lastAppend = committed;
+        lastAppendMillis = now;
         for (int i = 0; i < judged.size(); i++) {
             OperatorAction a = judged.get(i);
             ActionDesk.Pending p = replies.get(i);
@@ -205,6 +258,23 @@ final class DecisionMaker {
                             : a.accepted() ? new ActionResult(200, outcome(a, index))
                             : ActionResult.error(409, a.outcome())));
         }
+    }
+
+    /** The services with an instance some view now reports differently than at the last pass. */
+    private java.util.Set<String> changedServices(List<NodeView> all) {
+        java.util.Set<String> touched = new java.util.HashSet<>();
+        for (NodeView view : all) {
+            NodeView before = lastViews.get(view.nodeId());
+            if (before != null && before.observations() == view.observations()) continue; // unchanged (own view)
+            Map<InstanceKey, dev.baton.agent.check.InstanceHealth> was = before == null ? Map.of() : before.observations();
+            view.observations().forEach((key, health) -> {
+                if (health != was.get(key)) touched.add(key.service());
+            });
+            for (InstanceKey key : was.keySet()) {
+                if (!view.observations().containsKey(key)) touched.add(key.service());
+            }
+        }
+        return touched;
     }
 
     private static Map<String, Object> outcome(OperatorAction a, long index) {
@@ -239,7 +309,7 @@ final class DecisionMaker {
      */
     private Optional<Decision> judge(ActionDesk.Pending p, ServiceConfig service, Optional<String> current,
                                      Optional<ActiveInstance> active, Map<String, Verdict> verdicts,
-                                     Map<String, Long> since, DecisionState.View state, List<NodeView> all, long now,
+                                     Map<String, Long> since, DecisionState.View state, QuorumVerdict.Evidence all, long now,
                                      List<OperatorAction> judged, List<ActionDesk.Pending> replies) {
         var request = p.request();
         ActionJudge.Judgement judgement = ActionJudge.judge(request, Optional.of(service), current,
@@ -265,13 +335,13 @@ final class DecisionMaker {
             String target = accepted.switchTo().get();
             decision = Optional.of(decide(service, accepted.switchTo(), "an operator switched " + service.name()
                     + " to " + target + (request.force() ? " (forced)" : "") + " (" + who + "); " + target + " is "
-                    + verdicts.getOrDefault(target, Verdict.NO_EVIDENCE).summary(), all, now));
+                    + verdicts.getOrDefault(target, Verdict.NO_EVIDENCE).summary(), all));
         } else {
             Selection selection = Selector.select(new SelectionInput(service, active, verdicts, since,
                     accepted.selection(), now));
             decision = selection.changed()
                     ? Optional.of(decide(service, selection.instance(), "operator " + what + " (" + who + "); "
-                    + selection.reason(), all, now))
+                    + selection.reason(), all))
                     : Optional.empty();
         }
         if (request.kind() == OperatorAction.Kind.APPROVE_FAILBACK && decision.isEmpty()) {
@@ -290,9 +360,13 @@ final class DecisionMaker {
         return decision;
     }
 
-    private Decision decide(ServiceConfig service, Optional<String> instance, String reason, List<NodeView> all, long now) {
-        int self = config.cluster().node();
-        return new Decision(service.name(), instance.orElse(null), term, reason, wallClock.millis(),
-                quorum.evidence(service.name(), self, all, now));
+    private Decision decide(ServiceConfig service, Optional<String> instance, String reason, QuorumVerdict.Evidence evidence) {
+        return new Decision(service.name(), instance.orElse(null), term, reason, wallClock.millis(), evidence.of(service.name()));
+    }
+
+    /** The pass's evidence, built once on first use: most passes decide nothing and need none. */
+    private QuorumVerdict.Evidence evidence(QuorumVerdict.Evidence[] memo, List<NodeView> all, long now) {
+        if (memo[0] == null) memo[0] = quorum.evidence(config.cluster().node(), all, now);
+        return memo[0];
     }
 }

@@ -31,9 +31,12 @@ final class Observations implements HealthListener {
 
     /** Changes not yet announced to the peers ({@link ChangeNotice}): the latest state of each changed instance. */
     private final Map<InstanceKey, InstanceHealth> unannounced = new ConcurrentHashMap<>();
+    /** Changes not yet in a report to the leader: a delta report carries these, not a diff of two snapshots. */
+    private final Map<InstanceKey, InstanceHealth> unreported = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
+    /** Counts changes to the view: the leader's decision pass skips its work while nothing it reads has moved. */
+    private final AtomicLong version = new AtomicLong();
     // Report state, agent loop thread only.
-    private Map<InstanceKey, InstanceHealth> lastSent = Map.of();
     private int lastLeader;
     private long lastFullMillis = Long.MIN_VALUE;
     private final Runnable changed;
@@ -44,6 +47,7 @@ final class Observations implements HealthListener {
 
     void track(InstanceKey key) {
         view.put(key, InstanceHealth.UNKNOWN);
+        version.incrementAndGet();
     }
 
     @Override
@@ -53,17 +57,29 @@ final class Observations implements HealthListener {
         lastResults.put(key, lastResult);
         changedAtMillis.put(key, System.currentTimeMillis());
         unannounced.put(key, newState);
+        unreported.put(key, newState);
+        version.incrementAndGet();
         changed.run();
     }
 
     /** The changes since the last call (each instance's latest state), to tell the peers; empty if none. */
     Map<InstanceKey, InstanceHealth> takeUnannounced() {
+        return take(unannounced);
+    }
+
+    /** Empties {@code changes}, sorted; remove(key, value): a change recorded meanwhile stays for the next call. */
+    private static Map<InstanceKey, InstanceHealth> take(Map<InstanceKey, InstanceHealth> changes) {
+        if (changes.isEmpty()) return Map.of();
         Map<InstanceKey, InstanceHealth> out = new TreeMap<>();
-        for (Map.Entry<InstanceKey, InstanceHealth> e : unannounced.entrySet()) {
-            // remove(key, value): a change recorded meanwhile stays for the next call
-            if (unannounced.remove(e.getKey(), e.getValue())) out.put(e.getKey(), e.getValue());
+        for (Map.Entry<InstanceKey, InstanceHealth> e : changes.entrySet()) {
+            if (changes.remove(e.getKey(), e.getValue())) out.put(e.getKey(), e.getValue());
         }
         return out;
+    }
+
+    /** How many times the view has changed so far: equal values mean an unchanged view. */
+    long version() {
+        return version.get();
     }
 
     /** When the instance last changed state in this node's view; empty if it never has. */
@@ -76,8 +92,16 @@ final class Observations implements HealthListener {
         return view.getOrDefault(key, InstanceHealth.UNKNOWN);
     }
 
+    /** How many instances this node sees in each state, without copying the view (for the status summary). */
+    Map<InstanceHealth, Integer> countByHealth() {
+        Map<InstanceHealth, Integer> out = new java.util.EnumMap<>(InstanceHealth.class);
+        for (InstanceHealth h : view.values()) out.merge(h, 1, Integer::sum);
+        return out;
+    }
+
+    /** This node's view of every instance, immutable and unordered (reports sort when they encode). */
     Map<InstanceKey, InstanceHealth> snapshot() {
-        return new TreeMap<>(view);
+        return Map.copyOf(view);
     }
 
     /** A full report of every instance. */
@@ -91,20 +115,21 @@ final class Observations implements HealthListener {
      * thread only.
      */
     ObservationReport reportTo(int node, int leader, long nowMillis, String configDigest) {
-        Map<InstanceKey, InstanceHealth> now = snapshot();
         boolean full = leader != lastLeader || lastFullMillis == Long.MIN_VALUE
                 || nowMillis - lastFullMillis >= FULL_REPORT_INTERVAL_MILLIS;
+        // Taken first, so a change recorded after it is in the snapshot or in the next delta (or both).
+        Map<InstanceKey, InstanceHealth> changes = take(unreported);
         Map<InstanceKey, InstanceHealth> health;
         if (full) {
-            health = now;
+            health = snapshot();
             lastFullMillis = nowMillis;
         } else {
             health = new TreeMap<>();
-            for (Map.Entry<InstanceKey, InstanceHealth> e : now.entrySet()) {
-                if (e.getValue() != lastSent.get(e.getKey())) health.put(e.getKey(), e.getValue());
+            for (InstanceKey key : changes.keySet()) {
+                InstanceHealth now = view.get(key);
+                if (now != null) health.put(key, now); // an instance dropped by a reload is left out
             }
         }
-        lastSent = now;
         lastLeader = leader;
         return new ObservationReport(node, seq.incrementAndGet(), full, health, Optional.of(configDigest));
     }
@@ -112,6 +137,8 @@ final class Observations implements HealthListener {
     /** Stops tracking instances no longer configured (after a reload): they leave this node's view and reports. */
     void retainOnly(java.util.Set<InstanceKey> keys) {
         view.keySet().retainAll(keys);
+        unreported.keySet().retainAll(keys);
+        version.incrementAndGet();
         lastResults.keySet().retainAll(keys);
         changedAtMillis.keySet().retainAll(keys);
     }

@@ -128,6 +128,16 @@ class ApiServerTest {
         assertError(get("/v1/services/db/switch"), 405, "switch takes POST");
     }
 
+    /**
+     * Without TCP_NODELAY a kept-alive client waits for its own delayed ACK (~40 ms) on every small response: the
+     * server must ask the JDK server for it before the JDK server reads its settings (when the first one starts).
+     */
+    @Test
+    void theServerAsksForTcpNoDelaySoSmallResponsesAreNotHeldBack() throws Exception {
+        start(Optional.empty());
+        assertThat(Boolean.getBoolean(ApiServer.NODELAY_PROPERTY)).isTrue();
+    }
+
     @Test
     void healthIs200WhenServingAnd503Otherwise() throws Exception {
         start(Optional.empty());

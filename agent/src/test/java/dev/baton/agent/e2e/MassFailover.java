@@ -24,6 +24,8 @@ public final class MassFailover {
 
     private final AgentCluster cluster;
     private final int services;
+    /** When {@link #run} stopped the primaries' server (wall clock, as the nodes' log lines are stamped). */
+    private volatile long killedAtEpochMillis;
 
     public MassFailover(AgentCluster cluster, int services) {
         this.cluster = cluster;
@@ -119,6 +121,7 @@ public final class MassFailover {
             pollers.add(t);
         }
         pollers.forEach(Thread::start);
+        killedAtEpochMillis = System.currentTimeMillis();
         cluster.primary().stop();
         long deadline = System.currentTimeMillis() + limitMillis;
         for (Thread t : pollers) t.join(Math.max(1, deadline - System.currentTimeMillis()));
@@ -137,6 +140,26 @@ public final class MassFailover {
         try (var lines = Files.lines(log)) {
             return lines.map(DECISION::matcher).filter(Matcher::find).map(m -> m.group(1)).distinct().count();
         }
+    }
+
+    /**
+     * Per service, when (ms after the kill) {@code node} applied its move to b, from the node's log: the line is
+     * written after the answer table is swapped, so from then on the node answers b (while current). Unlike
+     * {@link NodeResult#firstBackupMillis}, not delayed by the poller's round over every name (a round of a thousand
+     * sequential queries took seconds). -1 for a service not moved.
+     */
+    public long[] appliedBackupMillis(int node) throws java.io.IOException {
+        long[] out = new long[services];
+        Arrays.fill(out, -1);
+        Pattern applied = Pattern.compile("^(\\S+) .*Replica - decision \\d+ \\(term \\d+\\): s(\\d+) -> b ");
+        try (var lines = Files.lines(cluster.node(node).logFile())) {
+            lines.map(applied::matcher).filter(Matcher::find).forEach(m -> {
+                long at = java.time.Instant.parse(m.group(1)).toEpochMilli() - killedAtEpochMillis;
+                int s = Integer.parseInt(m.group(2));
+                if (at >= 0 && s < services && out[s] < 0) out[s] = at;
+            });
+        }
+        return out;
     }
 
     private List<DnsProbe[]> probes() {

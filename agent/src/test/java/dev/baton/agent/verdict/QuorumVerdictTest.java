@@ -251,4 +251,30 @@ class QuorumVerdictTest {
         return new ServiceConfig("db", SelectionPolicy.FAILOVER, Failback.DEFAULT, vantage, WhenNoneHealthy.KEEP_LAST,
                 list);
     }
+
+    /**
+     * The evidence of a whole pass, built in one scan of the views, is what each service's evidence is on its own:
+     * every fresh node (also one that reported nothing of the service), each with that service's instances only;
+     * stale views left out. (A pass deciding a thousand services used to scan every view once per decision.)
+     */
+    @Test
+    void theEvidenceOfEveryServiceAtOnceIsEachServicesOwnEvidence() {
+        InstanceKey dbA = new InstanceKey("db", "a");
+        InstanceKey dbB = new InstanceKey("db", "b");
+        InstanceKey webA = new InstanceKey("web", "a");
+        List<NodeView> views = List.of(
+                new NodeView(1, NOW, Map.of(dbA, UP, dbB, DOWN, webA, UP)),
+                new NodeView(2, NOW, Map.of(webA, DOWN)),
+                new NodeView(3, NOW - STALE_AFTER - 1, Map.of(dbA, DOWN)));
+        QuorumVerdict quorum = new QuorumVerdict(3, STALE_AFTER);
+        QuorumVerdict.Evidence all = quorum.evidence(LEADER, views, NOW);
+
+        assertThat(all.of("db")).isEqualTo(Map.of(1, Map.of("a", UP, "b", DOWN), 2, Map.of()));
+        assertThat(all.of("web")).isEqualTo(Map.of(1, Map.of("a", UP), 2, Map.of("a", DOWN)));
+        assertThat(all.of("none")).isEqualTo(Map.of(1, Map.of(), 2, Map.of()));
+        for (String service : List.of("db", "web", "none")) {
+            assertThat(quorum.evidence(service, LEADER, views, NOW)).isEqualTo(all.of(service));
+        }
+        assertThat(all.of("db").keySet()).as("sorted by node id, so equal evidence encodes alike").containsExactly(1, 2);
+    }
 }
