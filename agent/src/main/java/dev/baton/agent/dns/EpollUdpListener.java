@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,7 +21,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -27,6 +30,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import org.slf4j.Logger;
@@ -83,8 +87,7 @@ final class EpollUdpListener implements UdpListener {
                 // recvmmsg: the receive buffer holds `batch` slots of MAX_QUERY_BYTES, one datagram each, and one
                 // read round takes at most `batch` datagrams before the responses are flushed.
                 .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UdpExchange.MAX_QUERY_BYTES)
-                .option(ChannelOption.RECVBUF_ALLOCATOR,
-                        new FixedRecvByteBufAllocator(UdpExchange.MAX_QUERY_BYTES * batch).maxMessagesPerRead(batch))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new BatchAllocator(batch))
                 .handler(new ChannelInitializer<EpollDatagramChannel>() {
                     @Override
                     protected void initChannel(EpollDatagramChannel channel) {
@@ -123,12 +126,73 @@ final class EpollUdpListener implements UdpListener {
     }
 
     /**
+     * A fixed-size direct buffer whose memory the JDK frees once it is unreachable, so a buffer still held when a
+     * channel closes cannot leak (Netty frees its own direct buffers only on release).
+     */
+    private static ByteBuf directBuffer(int bytes) {
+        return Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes)).clear();
+    }
+
+    /**
+     * Receive buffers of {@code batch} slots of {@link UdpExchange#MAX_QUERY_BYTES}, one datagram each, and a read
+     * round that ends as soon as one recvmmsg call returns fewer datagrams than it had room for: the socket is then
+     * most likely drained, and asking again would cost a system call that finds nothing (Netty's epoll is level
+     * triggered, so a datagram that arrives meanwhile wakes the loop again).
+     *
+     * <p>Each channel reuses one receive buffer: Netty hands out slices of it, {@link Responder} releases each
+     * before the round ends, so the next round finds it free. Allocating it per round instead costs a fresh
+     * zeroed 64 KiB (too large for the pooling allocator's reuse) and leak-detection stack traces, which measured
+     * more than the system calls batching saves.
+     */
+    private static final class BatchAllocator extends DefaultMaxMessagesRecvByteBufAllocator {
+        private final int bufferBytes;
+
+        BatchAllocator(int batch) {
+            super(batch);
+            this.bufferBytes = UdpExchange.MAX_QUERY_BYTES * batch;
+        }
+
+        @Override
+        public Handle newHandle() {
+            return new MaxMessageHandle() {
+                private ByteBuf reusable;
+
+                @Override
+                public ByteBuf allocate(ByteBufAllocator alloc) {
+                    // Still referenced (a slice not yet released): leave it to its holder, take a new one.
+                    if (reusable == null || reusable.refCnt() != 1) {
+                        if (reusable != null) reusable.release();
+                        reusable = directBuffer(bufferBytes);
+                    }
+                    return reusable.clear().retain();
+                }
+
+                @Override
+                public int guess() {
+                    return bufferBytes;
+                }
+
+                @Override
+                public boolean continueReading(UncheckedBooleanSupplier maybeMoreData) {
+                    // Netty counts a recvmmsg call as slots-filled x slot size against the whole buffer.
+                    return lastBytesRead() == attemptedBytesRead() && super.continueReading(maybeMoreData);
+                }
+            };
+        }
+    }
+
+    /**
      * One per socket, so only its event-loop thread touches its buffers. Responses are written as their queries
      * are read, and flushed once the read round ends: Netty then sends them with one sendmmsg call.
      */
     private final class Responder extends ChannelInboundHandlerAdapter {
         private final byte[] in = new byte[UdpExchange.MAX_QUERY_BYTES];
         private final byte[] out = new byte[UdpExchange.MAX_RESPONSE_BYTES];
+        /**
+         * The round's responses, back to back; each DatagramPacket holds a slice. Reused when every slice has been
+         * sent and released by the time the round ends (the usual case), replaced otherwise.
+         */
+        private ByteBuf responses = newResponseSlab();
         /** When each query with a response written since the last flush was received, for the answer timer. */
         private long[] pendingReceivedAt = new long[batch];
         private int pending;
@@ -147,9 +211,11 @@ final class EpollUdpListener implements UdpListener {
                 int responseLength = exchange.respond(in, length, packet.sender(), out);
                 // A full socket buffer drops the response, as the kernel drops a datagram: UDP has no backlog.
                 if (responseLength == 0 || !ctx.channel().isWritable()) return;
-                ByteBuf response = ctx.alloc().directBuffer(responseLength, responseLength)
-                        .writeBytes(out, 0, responseLength);
-                ctx.write(new DatagramPacket(response, packet.sender()), ctx.voidPromise());
+                if (responses.writableBytes() < responseLength) replaceResponseSlab();
+                int at = responses.writerIndex();
+                responses.writeBytes(out, 0, responseLength);
+                ctx.write(new DatagramPacket(responses.retainedSlice(at, responseLength), packet.sender()),
+                        ctx.voidPromise());
                 if (pending == pendingReceivedAt.length) {
                     pendingReceivedAt = Arrays.copyOf(pendingReceivedAt, pending * 2);
                 }
@@ -164,6 +230,11 @@ final class EpollUdpListener implements UdpListener {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();
+            if (responses.refCnt() == 1) {
+                responses.clear();
+            } else {
+                replaceResponseSlab(); // some responses still wait for the socket
+            }
             try {
                 for (int i = 0; i < pending; i++) exchange.sent(pendingReceivedAt[i]);
             } catch (RuntimeException e) { // from the answer timer
@@ -171,6 +242,21 @@ final class EpollUdpListener implements UdpListener {
             } finally {
                 pending = 0;
             }
+        }
+
+        private ByteBuf newResponseSlab() {
+            return directBuffer(UdpExchange.MAX_RESPONSE_BYTES * batch);
+        }
+
+        private void replaceResponseSlab() {
+            responses.release();
+            responses = newResponseSlab();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            responses.release();
+            ctx.fireChannelInactive();
         }
 
         @Override
