@@ -18,12 +18,16 @@
 #   SERVER_CPU [0]      core the servers are pinned to
 #   CLIENT_CPU [1]      core dnsperf is pinned to
 #   UDP_THREADS [1]     UDP worker threads of each server (Knot udp-workers, gdnsd udp_threads, Baton
-#                       udpThreadsPerSocket)
+#                       udpThreadsPerSocket: threads on one socket for baton, sockets with SO_REUSEPORT for
+#                       baton-epoll)
+#   UDP_BATCH [16]      baton-epoll: datagrams per recvmmsg call (and at most per sendmmsg call)
 #   SERVICES [10]       service names in the zone (s01 .. sNN, A 192.0.2.N)
 #   BATON_PORT [15353], KNOT_PORT [15354], GDNSD_PORT [15355]   loopback ports
-#   SERVERS ["baton knot gdnsd"]            which servers to measure, in order; baton-timed is Baton's server
-#                                           recording each answer's latency into the metrics' histogram, as the
-#                                           agent does; baton-micrometer records it into a Micrometer Timer
+#   SERVERS ["baton baton-epoll knot gdnsd"] which servers to measure, in order; baton is Baton's server with UDP
+#                                           on the JDK's DatagramChannel, baton-epoll on Netty's epoll transport
+#                                           (recvmmsg/sendmmsg; what the agent uses on Linux); a -timed suffix
+#                                           records each answer's latency into the metrics' histogram, as the
+#                                           agent does; -micrometer records it into a Micrometer Timer
 #   JAVA_OPTS ["-Xms128m -Xmx128m"]         options of the JVM running Baton's server
 #   MVN ["mvn -q -o"]                       Maven command used to build the classpath
 set -euo pipefail
@@ -37,11 +41,12 @@ MAX_QPS=${MAX_QPS:-0}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 UDP_THREADS=${UDP_THREADS:-1}
+UDP_BATCH=${UDP_BATCH:-16}
 SERVICES=${SERVICES:-10}
 BATON_PORT=${BATON_PORT:-15353}
 KNOT_PORT=${KNOT_PORT:-15354}
 GDNSD_PORT=${GDNSD_PORT:-15355}
-SERVERS=${SERVERS:-"baton knot gdnsd"}
+SERVERS=${SERVERS:-"baton baton-epoll knot gdnsd"}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms128m -Xmx128m"}
 MVN=${MVN:-"mvn -q -o"}
 ZONE=svc.bench # must match DnsBenchServer.ORIGIN
@@ -66,7 +71,7 @@ if ((${#missing[@]})); then
 fi
 KNOTD=$(command -v knotd || echo /usr/sbin/knotd)
 GDNSD=$(command -v gdnsd || echo /usr/sbin/gdnsd)
-for n in RUNS DURATION WARMUP CLIENTS OUTSTANDING MAX_QPS SERVER_CPU CLIENT_CPU UDP_THREADS SERVICES BATON_PORT KNOT_PORT GDNSD_PORT; do
+for n in RUNS DURATION WARMUP CLIENTS OUTSTANDING MAX_QPS SERVER_CPU CLIENT_CPU UDP_THREADS UDP_BATCH SERVICES BATON_PORT KNOT_PORT GDNSD_PORT; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || { echo "dns-throughput: $n must be a non-negative integer, got '${!n}'" >&2; exit 2; }
 done
 ((SERVICES >= 1 && SERVICES <= 254)) || { echo "dns-throughput: SERVICES must be in [1, 254]" >&2; exit 2; }
@@ -182,10 +187,10 @@ wait_until_answering() { # port pid name
 
 start_server() { # name -> sets server_pid and server_port
   case "$1" in
-    baton | baton-timed | baton-micrometer)
+    baton | baton-timed | baton-micrometer | baton-epoll | baton-epoll-timed | baton-epoll-micrometer)
       # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
       taskset -c "$SERVER_CPU" java $JAVA_OPTS -cp "$classpath" dev.baton.agent.dns.DnsBenchServer \
-        "$BATON_PORT" "$SERVICES" "$UDP_THREADS" $((WARMUP + DURATION + 120)) "${1#baton}" >"$tmp/$1.log" 2>&1 &
+        "$BATON_PORT" "$SERVICES" "$UDP_THREADS" $((WARMUP + DURATION + 120)) "${1#baton}" "$UDP_BATCH" >"$tmp/$1.log" 2>&1 &
       server_pid=$!
       server_port=$BATON_PORT
       ;;
@@ -199,7 +204,7 @@ start_server() { # name -> sets server_pid and server_port
       server_pid=$!
       server_port=$GDNSD_PORT
       ;;
-    *) echo "dns-throughput: unknown server '$1' (baton, baton-timed, baton-micrometer, knot or gdnsd)" >&2; exit 2 ;;
+    *) echo "dns-throughput: unknown server '$1' (baton, baton-epoll, either with -timed or -micrometer, knot or gdnsd)" >&2; exit 2 ;;
   esac
   started_pids+=("$server_pid")
   if ! wait_until_answering "$server_port" "$server_pid" "$1"; then
@@ -212,12 +217,14 @@ start_server() { # name -> sets server_pid and server_port
 results="$tmp/results.tsv" # server qps answered us_per_query
 : >"$results"
 echo "Machine: $(nproc) cores online, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), kernel $(uname -r)"
+echo "JDK: $(java -version 2>&1 | head -1); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Servers on core $SERVER_CPU, dnsperf on core $CLIENT_CPU; $DURATION s per measurement after $WARMUP s warm-up;" \
   "dnsperf -c $CLIENTS -q $OUTSTANDING$( ((MAX_QPS > 0)) && echo " -Q $MAX_QPS"); $UDP_THREADS UDP worker thread(s) per server;" \
+  "baton-epoll batch $UDP_BATCH;" \
   "$SERVICES A queries round-robin."
 for ((run = 1; run <= RUNS; run++)); do
   echo
-  echo "Run $run of $RUNS"
+  echo "Run $run of $RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   echo
   echo "| server | queries/s | answered | CPU µs per answered query |"
   echo "|---|---:|---:|---:|"
@@ -244,7 +251,7 @@ done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo
-echo "Medians over $RUNS run(s)"
+echo "Medians over $RUNS run(s) (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
 echo "| server | queries/s | answered | CPU µs per answered query |"
 echo "|---|---:|---:|---:|"

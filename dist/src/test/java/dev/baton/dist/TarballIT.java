@@ -109,6 +109,9 @@ class TarballIT {
             assertThat(status.exitCode()).as(status.output()).isZero();
             assertThat(status.output()).contains("web");
 
+            // The shaded jar carries Netty's native epoll library, and the agent loads it (dns.transport: auto).
+            assertThat(Files.readString(dir.resolve("node1.log"))).contains("(UDP via epoll");
+
             // The agent runs with the packaged JVM options (conf/jvm.options).
             String cmdline = Files.readString(Path.of("/proc/" + nodes.get(0).pid() + "/cmdline")).replace('\0', ' ');
             for (String line : Files.readAllLines(tarball.file("conf/jvm.options"))) {

@@ -1,5 +1,6 @@
 package dev.baton.agent.config;
 
+import dev.baton.agent.dns.UdpTransportChoice;
 import dev.baton.agent.dns.WhenIsolated;
 import dev.baton.agent.dns.ratelimit.RateLimitSettings;
 
@@ -10,16 +11,20 @@ import java.util.Objects;
 /**
  * The embedded authoritative DNS server: its UDP+TCP endpoints, the zone it is authoritative for (absolute,
  * lower case, e.g. {@code ha.example.test.}), the TTL of its answers, what it answers when isolated, the zone's
- * name servers (its NS records, at least one) and SOA mailbox, and its response rate limits.
+ * name servers (its NS records, at least one) and SOA mailbox, its response rate limits, and which I/O carries
+ * its UDP.
  *
  * @param nameservers the apex NS set in order; the first is the SOA MNAME
  * @param hostmaster  the SOA RNAME, absolute ({@code hostmaster.example.com.})
+ * @param transport   {@code dns.transport}: epoll where it loads, or the JDK's sockets
  */
 public record DnsConfig(List<HostPort> listen, String zone, Duration ttl, WhenIsolated whenIsolated,
-                        List<NameServerConfig> nameservers, String hostmaster, RateLimitSettings rateLimit) {
+                        List<NameServerConfig> nameservers, String hostmaster, RateLimitSettings rateLimit,
+                        UdpTransportChoice transport) {
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(1);
     public static final Duration MAX_TTL = Duration.ofHours(1);
     public static final WhenIsolated DEFAULT_WHEN_ISOLATED = WhenIsolated.SERVFAIL;
+    public static final UdpTransportChoice DEFAULT_TRANSPORT = UdpTransportChoice.AUTO;
 
     public DnsConfig {
         listen = List.copyOf(listen);
@@ -32,6 +37,7 @@ public record DnsConfig(List<HostPort> listen, String zone, Duration ttl, WhenIs
         Objects.requireNonNull(hostmaster, "hostmaster");
         if (!hostmaster.endsWith(".")) throw new IllegalArgumentException("hostmaster must be absolute: " + hostmaster);
         Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(transport, "transport");
     }
 
     /** The TTL in whole seconds, as DNS carries it (RFC 1035 section 3.2.1). */

@@ -1,5 +1,6 @@
 package dev.baton.agent.config;
 
+import dev.baton.agent.dns.UdpTransportChoice;
 import dev.baton.agent.dns.WhenIsolated;
 import dev.baton.agent.dns.ratelimit.RateLimitSettings;
 
@@ -16,7 +17,8 @@ final class DnsReader {
     /** Reads {@code dns}; {@code members} (empty when the cluster section was invalid) give the default NS set. */
     static Optional<DnsConfig> read(ConfigNode dns, Optional<List<MemberConfig>> members) {
         if (dns.requireMap().isEmpty()) return Optional.empty();
-        dns.allowOnly("listen", "zone", "ttl", "when_isolated", "nameservers", "hostmaster", "rate_limit");
+        dns.allowOnly("listen", "zone", "ttl", "when_isolated", "nameservers", "hostmaster", "rate_limit",
+                "transport");
 
         Optional<List<HostPort>> listen = readListen(dns.get("listen"));
 
@@ -51,13 +53,16 @@ final class DnsReader {
                 dns.get("nameservers"), z, members));
         Optional<String> hostmaster = zone.flatMap(z -> readHostmaster(dns.get("hostmaster"), z));
         Optional<RateLimitSettings> rateLimit = readRateLimit(dns.get("rate_limit"));
+        ConfigNode transportNode = dns.get("transport");
+        Optional<UdpTransportChoice> transport = transportNode.isPresent()
+                ? transportNode.asEnum(UdpTransportChoice.class) : Optional.of(DnsConfig.DEFAULT_TRANSPORT);
 
         if (listen.isEmpty() || zone.isEmpty() || ttl.isEmpty() || whenIsolated.isEmpty() || nameservers.isEmpty()
-                || hostmaster.isEmpty() || rateLimit.isEmpty()) {
+                || hostmaster.isEmpty() || rateLimit.isEmpty() || transport.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new DnsConfig(listen.get(), zone.get(), ttl.get(), whenIsolated.get(), nameservers.get(),
-                hostmaster.get(), rateLimit.get()));
+                hostmaster.get(), rateLimit.get(), transport.get()));
     }
 
     /**

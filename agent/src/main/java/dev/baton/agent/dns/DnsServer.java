@@ -4,30 +4,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import dev.baton.agent.dns.ratelimit.ResponseRateLimiter;
@@ -40,9 +29,12 @@ import org.slf4j.LoggerFactory;
  * {@link DnsAnswerer}. Only the I/O lives here.
  *
  * <ul>
- *   <li>UDP: {@code udpThreadsPerSocket} threads per socket, each with its own reusable receive and send
- *   buffers, on a blocking {@link DatagramChannel}; the common query is answered from cached bytes without
- *   allocating ({@link DnsAnswerer#answerInto}); responses are truncated to the client's limit with TC set.</li>
+ *   <li>UDP ({@link UdpTransportChoice}): on Linux, Netty's epoll transport, one socket per thread on the same
+ *   port, batches of datagrams per recvmmsg and sendmmsg call ({@link EpollUdpListener}); elsewhere, or when
+ *   chosen, {@code udpThreadsPerSocket} threads on one blocking JDK {@code DatagramChannel}
+ *   ({@link JdkUdpListener}). Both answer through {@link UdpExchange}, so the bytes, limits and counters are the
+ *   same: the common query is answered from cached bytes ({@link DnsAnswerer#answerInto}); responses are
+ *   truncated to the client's limit with TC set.</li>
  *   <li>TCP (RFC 7766): 2-byte length framing, any number of queries per connection answered in order, an idle
  *   timeout, at most {@code maxTcpConnections} at once: when all are taken, the connection that has waited
  *   longest for its client closes to make room, so idle or trickling clients (slow loris) cannot lock out a new
@@ -57,7 +49,6 @@ import org.slf4j.LoggerFactory;
 public final class DnsServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
-    private static final int UDP_BUFFER_BYTES = 65535;
     private static final int EPHEMERAL_BIND_ATTEMPTS = 20;
     private static final int TCP_BACKLOG = 128;
 
@@ -68,15 +59,11 @@ public final class DnsServer implements AutoCloseable {
     /** False for {@link AnswerTimer#NONE}: the untimed server does not read the clock per query. */
     private final boolean timed;
 
-    private final Map<Integer, LongAdder> responsesByRcode = new ConcurrentHashMap<>();
-    private final LongAdder malformed = new LongAdder();
-    private final LongAdder truncated = new LongAdder();
-    private final LongAdder tcpAccepted = new LongAdder();
-    private final LongAdder tcpRejected = new LongAdder();
-    private final LongAdder tcpEvicted = new LongAdder();
-    private final LongAdder internalErrors = new LongAdder();
-
-    private final List<DatagramChannel> udpChannels = new ArrayList<>();
+    private final DnsCounters counters = new DnsCounters();
+    private final UdpExchange udpExchange;
+    private final List<UdpListener> udpListeners = new ArrayList<>();
+    /** EPOLL or JDK once started. */
+    private volatile UdpTransportChoice udpTransport;
     private final List<ServerSocket> tcpSockets = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -123,6 +110,7 @@ public final class DnsServer implements AutoCloseable {
         this.answerTimer = Objects.requireNonNull(answerTimer, "answerTimer");
         this.timed = answerTimer != AnswerTimer.NONE;
         this.rateLimiter = new ResponseRateLimiter(options.rateLimit(), System::nanoTime);
+        this.udpExchange = new UdpExchange(answerer, rateLimiter, counters, answerTimer);
         AtomicInteger connectionIds = new AtomicInteger();
         this.tcpExecutor = Executors.newCachedThreadPool(r -> daemon(r, "baton-dns-tcp-" + connectionIds.incrementAndGet()));
     }
@@ -131,28 +119,49 @@ public final class DnsServer implements AutoCloseable {
      * Binds every address and starts the I/O threads. Returns once all sockets are bound.
      *
      * @throws IOException when an address cannot be bound (everything bound so far is closed again)
-     * @throws IllegalStateException when called twice or after {@link #close()}
+     * @throws IllegalStateException when called twice or after {@link #close()}, or when the options ask for
+     *         {@link UdpTransportChoice#EPOLL} and it cannot load here (the message says why)
      */
     public synchronized void start() throws IOException {
         if (started || closed) throw new IllegalStateException("a DnsServer starts once");
         started = true;
         try {
+            udpTransport = resolve(options.udpTransport());
             for (InetSocketAddress address : listen) bind(address);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
-        for (int i = 0; i < udpChannels.size(); i++) {
-            DatagramChannel udp = udpChannels.get(i);
+        udpListeners.forEach(UdpListener::start);
+        for (int i = 0; i < tcpSockets.size(); i++) {
             ServerSocket tcp = tcpSockets.get(i);
-            String where = bound.get(i).toString();
-            for (int t = 0; t < options.udpThreadsPerSocket(); t++) {
-                threads.add(daemon(() -> receiveUdp(udp), "baton-dns-udp-" + where + "-" + t));
-            }
-            threads.add(daemon(() -> acceptTcp(tcp), "baton-dns-accept-" + where));
+            threads.add(daemon(() -> acceptTcp(tcp), "baton-dns-accept-" + bound.get(i)));
         }
         threads.forEach(Thread::start);
-        log.info("DNS server listening on {} (UDP and TCP)", bound);
+        log.info("DNS server listening on {} (UDP via {}, TCP)", bound, udpTransport == UdpTransportChoice.EPOLL
+                ? "epoll, " + options.udpBatch() + " datagrams per recvmmsg/sendmmsg" : "the JDK's DatagramChannel");
+    }
+
+    /** What {@code choice} means on this machine: EPOLL or JDK. */
+    private static UdpTransportChoice resolve(UdpTransportChoice choice) {
+        if (choice == UdpTransportChoice.JDK) return choice;
+        Throwable unavailable = EpollUdpListener.availability();
+        if (unavailable == null) return UdpTransportChoice.EPOLL;
+        if (choice == UdpTransportChoice.EPOLL) {
+            throw new IllegalStateException("dns.transport is epoll, but Netty's native epoll transport is unavailable"
+                    + " here: " + unavailable, unavailable);
+        }
+        log.info("DNS over UDP uses the JDK's DatagramChannel: Netty's epoll transport is unavailable ({})",
+                unavailable.toString());
+        return UdpTransportChoice.JDK;
+    }
+
+    /**
+     * The UDP transport in use: {@link UdpTransportChoice#EPOLL} or {@link UdpTransportChoice#JDK} once
+     * {@link #start()} has resolved {@link UdpTransportChoice#AUTO}; null before.
+     */
+    public UdpTransportChoice udpTransport() {
+        return udpTransport;
     }
 
     /** The addresses actually bound, in the order given, each serving UDP and TCP on the same port. */
@@ -161,10 +170,7 @@ public final class DnsServer implements AutoCloseable {
     }
 
     public DnsStats stats() {
-        Map<Integer, Long> byRcode = new TreeMap<>();
-        responsesByRcode.forEach((rcode, n) -> byRcode.put(rcode, n.sum()));
-        return new DnsStats(byRcode, malformed.sum(), truncated.sum(), tcpAccepted.sum(), tcpRejected.sum(),
-                tcpEvicted.sum(), rateLimiter.dropped(), rateLimiter.slipped(), internalErrors.sum());
+        return counters.snapshot(rateLimiter);
     }
 
     /** Closes every socket and stops the threads, waiting a few seconds for them. Idempotent. */
@@ -174,7 +180,7 @@ public final class DnsServer implements AutoCloseable {
             if (closed) return;
             closed = true;
         }
-        udpChannels.forEach(DnsServer::closeQuietly);
+        udpListeners.forEach(UdpListener::close);
         tcpSockets.forEach(DnsServer::closeQuietly);
         synchronized (tcpConnections) {
             tcpConnections.forEach(c -> closeQuietly(c.socket));
@@ -191,22 +197,16 @@ public final class DnsServer implements AutoCloseable {
     private void bind(InetSocketAddress address) throws IOException {
         int attempts = address.getPort() == 0 ? EPHEMERAL_BIND_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
-            DatagramChannel udp = DatagramChannel.open(address.getAddress() instanceof Inet6Address
-                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            UdpListener udp = udpTransport == UdpTransportChoice.EPOLL
+                    ? new EpollUdpListener(udpExchange, counters, options.udpThreadsPerSocket(), options.udpBatch())
+                    : new JdkUdpListener(udpExchange, counters, options.udpThreadsPerSocket());
             ServerSocket tcp = new ServerSocket();
             try {
-                udp.bind(address);
                 // One port for both transports, so clients can retry over TCP after TC (RFC 7766 §5).
-                int port = ((InetSocketAddress) udp.getLocalAddress()).getPort();
-                InetSocketAddress actual = new InetSocketAddress(address.getAddress(), port);
+                InetSocketAddress actual = udp.bind(address);
                 tcp.setReuseAddress(true);
                 tcp.bind(actual, TCP_BACKLOG);
-                try {
-                    udp.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-                } catch (IOException | UnsupportedOperationException ignored) {
-                    // best effort: the kernel may cap it
-                }
-                udpChannels.add(udp);
+                udpListeners.add(udp);
                 tcpSockets.add(tcp);
                 bound.add(actual);
                 return;
@@ -222,54 +222,6 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
-    private void receiveUdp(DatagramChannel channel) {
-        // Heap buffers: the JDK copies through a cached per-thread direct buffer, and the answerer reads arrays.
-        byte[] in = new byte[UDP_BUFFER_BYTES];
-        byte[] out = new byte[UDP_BUFFER_BYTES];
-        ByteBuffer inBuffer = ByteBuffer.wrap(in);
-        ByteBuffer outBuffer = ByteBuffer.wrap(out);
-        while (!closed) {
-            SocketAddress client;
-            inBuffer.clear();
-            try {
-                client = channel.receive(inBuffer);
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (closed || !channel.isOpen()) return;
-                internalError("UDP receive", e);
-                continue;
-            }
-            long receivedAt = timed ? System.nanoTime() : 0;
-            try {
-                if (client == null || ((InetSocketAddress) client).getPort() == 0) { // cannot be answered
-                    malformed.increment();
-                    continue;
-                }
-                int outcome = answerer.answerInto(in, 0, inBuffer.position(), DnsTransport.UDP, out, 0);
-                if (WireOutcome.malformed(outcome)) malformed.increment();
-                int length = WireOutcome.length(outcome);
-                if (length == 0) continue;
-                ResponseRateLimiter.Decision limit = rateLimiter.decide(((InetSocketAddress) client).getAddress());
-                if (limit == ResponseRateLimiter.Decision.DROP) continue;
-                if (limit == ResponseRateLimiter.Decision.SLIP) length = truncateToQuestion(out, length);
-                countResponse(WireOutcome.rcode(outcome));
-                if ((out[2] & 0x02) != 0) truncated.increment(); // TC
-                outBuffer.clear().limit(length);
-                channel.send(outBuffer, client);
-                if (timed) answerTimer.record(System.nanoTime() - receivedAt);
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (closed) return;
-                // e.g. ICMP-induced errors or an unroutable source: the client's problem, not ours
-                log.debug("UDP send to {} failed: {}", client, e.toString());
-            } catch (RuntimeException | StackOverflowError e) {
-                internalError("UDP message", e);
-            }
-        }
-    }
-
     private void acceptTcp(ServerSocket server) {
         while (!closed) {
             Socket socket;
@@ -277,7 +229,7 @@ public final class DnsServer implements AutoCloseable {
                 socket = server.accept();
             } catch (IOException e) {
                 if (closed || server.isClosed()) return;
-                internalError("TCP accept", e);
+                counters.internalError("TCP accept", e);
                 continue;
             }
             TcpConnection connection = new TcpConnection(socket);
@@ -285,7 +237,7 @@ public final class DnsServer implements AutoCloseable {
             try {
                 tcpExecutor.execute(() -> serveTcp(connection));
             } catch (RejectedExecutionException e) { // closing
-                tcpRejected.increment();
+                counters.tcpRejected.increment();
                 forget(connection);
                 closeQuietly(socket);
             }
@@ -309,7 +261,7 @@ public final class DnsServer implements AutoCloseable {
             tcpConnections.add(connection);
         }
         if (victim != null) {
-            tcpEvicted.increment();
+            counters.tcpEvicted.increment();
             closeQuietly(victim.socket); // its thread sees the socket closed and ends
         }
     }
@@ -321,7 +273,7 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private void serveTcp(TcpConnection connection) {
-        tcpAccepted.increment();
+        counters.tcpAccepted.increment();
         Socket socket = connection.socket;
         try (socket) {
             if (closed) return;
@@ -358,7 +310,7 @@ public final class DnsServer implements AutoCloseable {
         } catch (IOException e) {
             // reset by the peer, or closed by close()
         } catch (RuntimeException | StackOverflowError e) {
-            internalError("TCP connection", e);
+            counters.internalError("TCP connection", e);
         } finally {
             forget(connection);
         }
@@ -377,7 +329,7 @@ public final class DnsServer implements AutoCloseable {
             System.arraycopy(wire, 0, framed, 2, wire.length);
             return framed;
         } catch (RuntimeException | StackOverflowError e) {
-            internalError("TCP message", e);
+            counters.internalError("TCP message", e);
             return null;
         }
     }
@@ -398,45 +350,9 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private void count(DnsReply reply) {
-        if (reply.malformed()) malformed.increment();
+        if (reply.malformed()) counters.malformed.increment();
         int rcode = reply.rcode();
-        if (rcode >= 0) countResponse(rcode);
-    }
-
-    private void countResponse(int rcode) {
-        LongAdder n = responsesByRcode.get(rcode);
-        if (n == null) n = responsesByRcode.computeIfAbsent(rcode, k -> new LongAdder());
-        n.increment();
-    }
-
-    private void internalError(String where, Throwable e) {
-        internalErrors.increment();
-        long n = internalErrors.sum();
-        // Log the first and then every power of two, so a flood of bad input cannot flood the log.
-        if (Long.bitCount(n) == 1) log.warn("DNS server: unexpected failure in {} (#{})", where, n, e);
-    }
-
-    /**
-     * Cuts the response in {@code out} down to its header and question, with TC set and no records: what a
-     * rate-limited response "slips" out as (BIND's RRL), too small to amplify, and a real resolver retries over
-     * TCP (RFC 7766 §5). Returns the new length.
-     */
-    static int truncateToQuestion(byte[] out, int length) {
-        int qdcount = ((out[4] & 0xFF) << 8) | (out[5] & 0xFF);
-        int end = 12;
-        if (qdcount == 1) {
-            int pos = 12;
-            // The question is the first name in the message, so it is never compressed (RFC 1035 §4.1.4).
-            while (pos < length && out[pos] != 0 && (out[pos] & 0xC0) == 0) pos += (out[pos] & 0xFF) + 1;
-            if (pos < length && out[pos] == 0 && pos + 5 <= length) end = pos + 5;
-        }
-        if (end == 12) {
-            out[4] = 0;
-            out[5] = 0;
-        }
-        out[2] |= 0x02; // TC
-        for (int i = 6; i < 12; i++) out[i] = 0; // no answer, authority or additional records
-        return end;
+        if (rcode >= 0) counters.countResponse(rcode);
     }
 
     /** One open TCP connection and what it is doing, for eviction. */

@@ -150,7 +150,8 @@ public final class AgentNode implements AutoCloseable {
         for (HostPort hp : config.dns().listen()) dnsListen.add(new InetSocketAddress(hp.host(), hp.port()));
         dns = new DnsServer(dnsListen, new DnsAnswerer(replica::table,
                 service -> replica.isCurrent(service, currentWithinNanos), config.dns().whenIsolated()),
-                DnsServerOptions.withRateLimit(config.dns().rateLimit()), metrics.dnsAnswerTimer());
+                DnsServerOptions.withRateLimit(config.dns().rateLimit()).withUdpTransport(config.dns().transport()),
+                metrics.dnsAnswerTimer());
         dns.start();
 
         api = new ApiServer(config.api(), new NodeDocuments(config, () -> node, replica, actions, this::status,

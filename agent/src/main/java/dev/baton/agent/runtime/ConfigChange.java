@@ -48,6 +48,7 @@ record ConfigChange(List<String> restartNeeded, List<String> added, List<String>
         if (!da.listen().equals(db.listen())) restart.add("dns.listen");
         if (da.whenIsolated() != db.whenIsolated()) restart.add("dns.when_isolated");
         if (!da.rateLimit().equals(db.rateLimit())) restart.add("dns.rate_limit");
+        if (da.transport() != db.transport()) restart.add("dns.transport");
 
         Map<String, ServiceConfig> before = byName(running.services());
         Map<String, ServiceConfig> after = byName(reloaded.services());

@@ -1,5 +1,6 @@
 package dev.baton.agent.config;
 
+import dev.baton.agent.dns.UdpTransportChoice;
 import dev.baton.agent.dns.WhenIsolated;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,9 +66,20 @@ class DnsAndApiRulesTest extends ConfigTestSupport {
     }
 
     @Test
+    void transportIsAutoEpollOrJdk() throws Exception {
+        assertThat(load(ConfigFixture.EXAMPLE).dns().transport()).isEqualTo(UdpTransportChoice.AUTO);
+        assertThat(load(example("ttl: 1s", "ttl: 1s\n  transport: jdk")).dns().transport())
+                .isEqualTo(UdpTransportChoice.JDK);
+        assertThat(load(example("ttl: 1s", "ttl: 1s\n  transport: epoll")).dns().transport())
+                .isEqualTo(UdpTransportChoice.EPOLL);
+        assertThat(errors(example("ttl: 1s", "ttl: 1s\n  transport: io_uring")))
+                .containsExactly("dns.transport: \"io_uring\" is not one of: auto, epoll, jdk");
+    }
+
+    @Test
     void dnsKeysAreChecked() {
         assertThat(errors(example("ttl: 1s", "ttl: 1s\n  tll: 2s")))
                 .containsExactly("dns.tll: unknown key; allowed: listen, zone, ttl, when_isolated, nameservers, hostmaster,"
-                        + " rate_limit");
+                        + " rate_limit, transport");
     }
 }

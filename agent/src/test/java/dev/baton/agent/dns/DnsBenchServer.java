@@ -22,9 +22,12 @@ import org.xbill.DNS.Name;
  * {@value #TTL_SECONDS} s, NS {@code ns1} with glue 127.0.0.1, SOA serial {@value #SERIAL} and the default SOA
  * timers, services {@code s01} .. {@code sNN} answering A 192.0.2.N.
  *
- * <p>Usage: {@code DnsBenchServer <port> [services=10] [udpThreads=1] [maxSeconds=900] [-timed|-micrometer]};
- * {@code -timed} records each answer's latency into the metrics' histogram, as the agent does; {@code -micrometer}
- * into a Micrometer {@code Timer} with the same buckets instead (the alternative the agent does not use).
+ * <p>Usage: {@code DnsBenchServer <port> [services=10] [udpThreads=1] [maxSeconds=900] [variant] [udpBatch=16]};
+ * the variant is empty or a combination of {@code -epoll}, {@code -timed}, {@code -micrometer}: {@code -epoll}
+ * serves UDP on Netty's epoll transport ({@code udpBatch} datagrams per recvmmsg/sendmmsg), otherwise on the JDK's
+ * {@code DatagramChannel}; {@code -timed} records each answer's latency into the metrics' histogram, as the agent
+ * does; {@code -micrometer} into a Micrometer {@code Timer} with the same buckets instead (the alternative the
+ * agent does not use).
  */
 public final class DnsBenchServer {
 
@@ -37,9 +40,9 @@ public final class DnsBenchServer {
 
     private static AnswerTimer answerTimer(String timing, BatonMetrics metrics) {
         return switch (timing) {
-            case "" -> AnswerTimer.NONE;
-            case "-timed" -> metrics.dnsAnswerTimer();
-            case "-micrometer" -> {
+            case "", "-epoll" -> AnswerTimer.NONE;
+            case "-timed", "-epoll-timed" -> metrics.dnsAnswerTimer();
+            case "-micrometer", "-epoll-micrometer" -> {
                 Timer timer = Timer.builder("bench.dns.answer.duration")
                         .serviceLevelObjectives(Duration.ofNanos(10_000), Duration.ofNanos(25_000),
                                 Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(250_000),
@@ -48,13 +51,15 @@ public final class DnsBenchServer {
                         .register(metrics.registry());
                 yield nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
             }
-            default -> throw new IllegalArgumentException("timing must be -timed or -micrometer, not " + timing);
+            default -> throw new IllegalArgumentException(
+                    "the variant must be empty, -timed, -micrometer, -epoll, -epoll-timed or -epoll-micrometer, not " + timing);
         };
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: DnsBenchServer <port> [services=10] [udpThreads=1] [maxSeconds=900] [-timed|-micrometer]");
+            System.err.println("usage: DnsBenchServer <port> [services=10] [udpThreads=1] [maxSeconds=900]"
+                    + " [-epoll][-timed|-micrometer] [udpBatch=16]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
@@ -62,6 +67,7 @@ public final class DnsBenchServer {
         int udpThreads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         long maxSeconds = args.length > 3 ? Long.parseLong(args[3]) : 900;
         String timing = args.length > 4 ? args[4] : "";
+        int udpBatch = args.length > 5 ? Integer.parseInt(args[5]) : DnsServerOptions.DEFAULT_UDP_BATCH;
         if (services < 1 || services > 254) throw new IllegalArgumentException("services must be in [1, 254]");
 
         Name origin = Name.fromString(ORIGIN);
@@ -75,12 +81,15 @@ public final class DnsBenchServer {
         AnswerTable table = AnswerTable.build(zone, SERIAL, targets);
         DnsAnswerer answerer = new DnsAnswerer(() -> table, Currentness.ALWAYS, WhenIsolated.SERVFAIL);
         DnsServerOptions options = new DnsServerOptions(udpThreads, DnsServerOptions.DEFAULT_TCP_IDLE_TIMEOUT,
-                DnsServerOptions.DEFAULT_MAX_TCP_CONNECTIONS);
+                DnsServerOptions.DEFAULT_MAX_TCP_CONNECTIONS)
+                .withUdpTransport(timing.startsWith("-epoll") ? UdpTransportChoice.EPOLL : UdpTransportChoice.JDK)
+                .withUdpBatch(udpBatch);
         try (BatonMetrics metrics = new BatonMetrics();
              DnsServer server = new DnsServer(List.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port)),
                      answerer, options, answerTimer(timing, metrics))) {
             server.start();
-            System.out.println("pid " + ProcessHandle.current().pid() + " listening on " + server.boundAddresses());
+            System.out.println("pid " + ProcessHandle.current().pid() + " listening on " + server.boundAddresses()
+                    + ", UDP via " + server.udpTransport());
             System.out.flush();
             // Runs until killed, or until maxSeconds have passed.
             new CountDownLatch(1).await(maxSeconds, TimeUnit.SECONDS);

@@ -10,11 +10,23 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Response rate limiting as the real {@code dig} sees it: truncated answers past the limit, and TCP still works. */
+/**
+ * Response rate limiting as the real {@code dig} sees it: truncated answers past the limit, and TCP still works;
+ * once per UDP transport.
+ */
+@ParameterizedClass(name = "UDP over {0}")
+@EnumSource(value = UdpTransportChoice.class, names = {"EPOLL", "JDK"})
 class DnsRateLimitDigTest {
     private static final int QUERIES = 40;
     private DnsServer server;
+    private final UdpTransportChoice transport;
+
+    DnsRateLimitDigTest(UdpTransportChoice transport) {
+        this.transport = transport;
+    }
 
     @AfterEach
     void stop() {
@@ -24,7 +36,7 @@ class DnsRateLimitDigTest {
     private int start(RateLimitSettings rateLimit) throws Exception {
         server = new DnsServer(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                 new DnsAnswerer(TestZones::table, Currentness.ALWAYS, WhenIsolated.SERVFAIL),
-                DnsServerOptions.withRateLimit(rateLimit));
+                DnsServerOptions.withRateLimit(rateLimit).withUdpTransport(transport));
         server.start();
         return server.boundAddresses().get(0).getPort();
     }

@@ -11,20 +11,34 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Interoperability with the real {@code dig}, over UDP and TCP, against the server on loopback. */
+/**
+ * Interoperability with the real {@code dig}, over UDP and TCP, against the server on loopback; once per UDP
+ * transport.
+ */
+@ParameterizedClass(name = "UDP over {0}")
+@EnumSource(value = UdpTransportChoice.class, names = {"EPOLL", "JDK"})
 class DnsServerDigTest {
 
     private final AtomicReference<AnswerTable> table = new AtomicReference<>(TestZones.table());
     private final AtomicBoolean current = new AtomicBoolean(true);
     private DnsServer server;
     private int port;
+    private final UdpTransportChoice transport;
+
+    DnsServerDigTest(UdpTransportChoice transport) {
+        this.transport = transport;
+    }
 
     @BeforeEach
     void start() throws Exception {
-        server = new DnsServer(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), table::get,
-                service -> current.get(), WhenIsolated.SERVFAIL);
+        server = new DnsServer(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                new DnsAnswerer(table::get, service -> current.get(), WhenIsolated.SERVFAIL),
+                DnsServerOptions.DEFAULTS.withUdpTransport(transport));
         server.start();
+        assertThat(server.udpTransport()).isEqualTo(transport);
         port = server.boundAddresses().get(0).getPort();
     }
 

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
@@ -30,8 +32,10 @@ import org.xbill.DNS.Type;
 /**
  * Seeded, bounded fuzzing over real UDP and TCP: random and mutated packets never stop the server, every
  * response it sends parses, and a valid query is still answered correctly afterwards. Replay a failure with
- * {@code -Ddns.fuzz.seed=N}.
+ * {@code -Ddns.fuzz.seed=N}. Once per UDP transport.
  */
+@ParameterizedClass(name = "UDP over {0}")
+@EnumSource(value = UdpTransportChoice.class, names = {"EPOLL", "JDK"})
 class DnsServerFuzzTest {
 
     private static final long SEED = Long.getLong("dns.fuzz.seed", 0x5EED_D45L);
@@ -53,12 +57,17 @@ class DnsServerFuzzTest {
     private DnsServer server;
     private InetSocketAddress address;
     private int probeId = 1;
+    private final UdpTransportChoice transport;
+
+    DnsServerFuzzTest(UdpTransportChoice transport) {
+        this.transport = transport;
+    }
 
     @BeforeEach
     void start() throws IOException {
         server = new DnsServer(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                 new DnsAnswerer(table::get, Currentness.ALWAYS, WhenIsolated.SERVFAIL),
-                new DnsServerOptions(2, java.time.Duration.ofSeconds(10), 256));
+                new DnsServerOptions(2, java.time.Duration.ofSeconds(10), 256).withUdpTransport(transport));
         server.start();
         address = server.boundAddresses().get(0);
     }

@@ -17,12 +17,19 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** The server's I/O against real loopback sockets: framing, limits, timeouts, lifecycle, counters. */
+/**
+ * The server's I/O against real loopback sockets: framing, limits, timeouts, lifecycle, counters; once per UDP
+ * transport.
+ */
+@ParameterizedClass(name = "UDP over {0}")
+@EnumSource(value = UdpTransportChoice.class, names = {"EPOLL", "JDK"})
 class DnsServerTest {
 
     private static final int GENEROUS_MILLIS = 10_000;
@@ -30,6 +37,11 @@ class DnsServerTest {
     private final AtomicReference<AnswerTable> table = new AtomicReference<>(TestZones.table());
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private DnsServer server;
+    private final UdpTransportChoice transport;
+
+    DnsServerTest(UdpTransportChoice transport) {
+        this.transport = transport;
+    }
 
     @AfterEach
     void closeAll() throws Exception {
@@ -41,8 +53,10 @@ class DnsServerTest {
         List<InetSocketAddress> listen = new ArrayList<>();
         for (InetAddress a : addresses) listen.add(new InetSocketAddress(a, 0));
         if (listen.isEmpty()) listen.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        server = new DnsServer(listen, new DnsAnswerer(table::get, Currentness.ALWAYS, WhenIsolated.SERVFAIL), options);
+        server = new DnsServer(listen, new DnsAnswerer(table::get, Currentness.ALWAYS, WhenIsolated.SERVFAIL),
+                options.withUdpTransport(transport));
         server.start();
+        assertThat(server.udpTransport()).isEqualTo(transport);
         return server.boundAddresses().get(0);
     }
 

@@ -26,6 +26,12 @@ final class TestClient {
 
     /** Sends over UDP and waits up to {@code timeoutMillis} for the answer; null on timeout. */
     static Message udp(InetSocketAddress server, byte[] query, int timeoutMillis) throws IOException {
+        byte[] wire = udpBytes(server, query, timeoutMillis);
+        return wire == null ? null : new Message(wire);
+    }
+
+    /** Like {@link #udp}, the response's bytes exactly as received; null on timeout. */
+    static byte[] udpBytes(InetSocketAddress server, byte[] query, int timeoutMillis) throws IOException {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0))) {
             s.setSoTimeout(timeoutMillis);
             s.send(new DatagramPacket(query, query.length, server));
@@ -38,7 +44,7 @@ final class TestClient {
             }
             byte[] wire = new byte[p.getLength()];
             System.arraycopy(buf, 0, wire, 0, wire.length);
-            return new Message(wire);
+            return wire;
         }
     }
 

@@ -53,6 +53,13 @@ class ConfigChangeTest {
     }
 
     @Test
+    void theDnsTransportNeedsARestart() throws Exception {
+        BatonConfig running = load(ConfigFixture.EXAMPLE);
+        BatonConfig reloaded = load(ConfigFixture.EXAMPLE.replace("ttl: 1s", "ttl: 1s\n  transport: jdk"));
+        assertThat(ConfigChange.between(running, reloaded).restartNeeded()).containsExactly("dns.transport");
+    }
+
+    @Test
     void theSameFileChangesNothing() throws Exception {
         assertThat(ConfigChange.between(load(ConfigFixture.EXAMPLE), load(ConfigFixture.EXAMPLE)).describe())
                 .isEqualTo("no change");
