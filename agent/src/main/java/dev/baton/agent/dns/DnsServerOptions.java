@@ -23,7 +23,7 @@ public record DnsServerOptions(int udpThreadsPerSocket, Duration tcpIdleTimeout,
     public static final int DEFAULT_UDP_THREADS_PER_SOCKET = 2;
     public static final Duration DEFAULT_TCP_IDLE_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_TCP_CONNECTIONS = 256;
-    public static final UdpTransportChoice DEFAULT_UDP_TRANSPORT = UdpTransportChoice.AUTO;
+    public static final UdpTransportChoice DEFAULT_UDP_TRANSPORT = UdpTransportChoice.JDK;
     public static final int DEFAULT_UDP_BATCH = 16;
     public static final int MAX_UDP_BATCH = 1024;
     public static final DnsServerOptions DEFAULTS = new DnsServerOptions(

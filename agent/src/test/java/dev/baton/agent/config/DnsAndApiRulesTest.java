@@ -67,9 +67,9 @@ class DnsAndApiRulesTest extends ConfigTestSupport {
 
     @Test
     void transportIsAutoEpollOrJdk() throws Exception {
-        assertThat(load(ConfigFixture.EXAMPLE).dns().transport()).isEqualTo(UdpTransportChoice.AUTO);
-        assertThat(load(example("ttl: 1s", "ttl: 1s\n  transport: jdk")).dns().transport())
-                .isEqualTo(UdpTransportChoice.JDK);
+        assertThat(load(ConfigFixture.EXAMPLE).dns().transport()).isEqualTo(UdpTransportChoice.JDK);
+        assertThat(load(example("ttl: 1s", "ttl: 1s\n  transport: auto")).dns().transport())
+                .isEqualTo(UdpTransportChoice.AUTO);
         assertThat(load(example("ttl: 1s", "ttl: 1s\n  transport: epoll")).dns().transport())
                 .isEqualTo(UdpTransportChoice.EPOLL);
         assertThat(errors(example("ttl: 1s", "ttl: 1s\n  transport: io_uring")))

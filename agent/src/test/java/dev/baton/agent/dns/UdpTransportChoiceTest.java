@@ -46,8 +46,14 @@ class UdpTransportChoiceTest {
     }
 
     @Test
-    void autoUsesEpollOnThisLinuxMachine() throws Exception {
+    void theDefaultIsTheJdkPath() throws Exception {
         DnsServer server = start(TestZones.table(), DnsServerOptions.DEFAULTS);
+        assertThat(server.udpTransport()).isEqualTo(UdpTransportChoice.JDK);
+    }
+
+    @Test
+    void autoUsesEpollOnThisLinuxMachine() throws Exception {
+        DnsServer server = start(TestZones.table(), DnsServerOptions.DEFAULTS.withUdpTransport(UdpTransportChoice.AUTO));
         assertThat(server.udpTransport()).as("Netty's epoll transport should load here; it did not: %s",
                 Epoll.unavailabilityCause()).isEqualTo(UdpTransportChoice.EPOLL);
         Message r = TestClient.udp(server.boundAddresses().get(0),
