@@ -84,6 +84,11 @@ public final class MassFailoverBench {
             }
             System.out.println("first/median/last b: as the DNS pollers saw it (each polls every name in turn);"
                     + " applied b: from each node's log, when it began answering b.");
+            for (MassFailover.NodeResult r : results) {
+                if (!r.firstServfails().isEmpty()) {
+                    System.out.printf("node %d's first SERVFAILs (ms after the kill): %s%n", r.node(), r.firstServfails());
+                }
+            }
             System.out.printf("load at the end: %s%n", BenchSupport.loadAverage());
         }
         System.exit(0);
