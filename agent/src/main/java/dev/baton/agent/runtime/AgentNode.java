@@ -154,7 +154,7 @@ public final class AgentNode implements AutoCloseable {
                 metrics.dnsAnswerTimer());
         dns.start();
 
-        api = new ApiServer(config.api(), new NodeDocuments(config, () -> node, replica, actions, this::status,
+        api = new ApiServer(config.api(), new NodeDocuments(() -> config, this::configConsistency, () -> node, replica, actions, this::status,
                 () -> node.isCurrent(currentWithinNanos), () -> dns != null && !dns.boundAddresses().isEmpty()));
         replica.onEvent((type, data) -> api.events().publish(type,
                 data instanceof dev.baton.agent.decision.HistoryEntry e ? NodeDocuments.historyItem(e) : data));
@@ -361,14 +361,7 @@ public final class AgentNode implements AutoCloseable {
             peers.add(peer);
         }
         out.put("peers", peers);
-        // Config consistency: the leader knows every peer's digest (from its reports); a follower its own.
-        ConfigAgreement agreement = new ConfigAgreement(configDigest, views.configDigests());
-        out.put("config_digest", configDigest);
-        Map<String, String> digests = new java.util.TreeMap<>();
-        agreement.reports().forEach((id, d) -> digests.put(String.valueOf(id), d));
-        digests.put(String.valueOf(self), configDigest);
-        out.put("config_digests", digests);
-        out.put("config_mismatch", List.copyOf(agreement.mismatched()));
+        out.putAll(configConsistency());
         out.put("last_reload", lastReload);
         List<ServiceConfig> selected;
         if (query.service().isPresent()) {
@@ -545,6 +538,22 @@ public final class AgentNode implements AutoCloseable {
             m.put("detail", p.detail().isEmpty() ? null : p.detail());
             out.add(m);
         }
+        return out;
+    }
+
+    /**
+     * Config consistency, for status and {@code /v1/cluster}: this node's digest, every digest it knows (the leader
+     * knows every peer's, from their reports; a follower only its own), and the nodes whose digest differs.
+     */
+    private Map<String, Object> configConsistency() {
+        ConfigAgreement agreement = new ConfigAgreement(configDigest, views.configDigests());
+        Map<String, String> digests = new java.util.TreeMap<>();
+        agreement.reports().forEach((id, d) -> digests.put(String.valueOf(id), d));
+        digests.put(String.valueOf(self), configDigest);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("config_digest", configDigest);
+        out.put("config_digests", digests);
+        out.put("config_mismatch", List.copyOf(agreement.mismatched()));
         return out;
     }
 

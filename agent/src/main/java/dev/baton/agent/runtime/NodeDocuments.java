@@ -37,7 +37,8 @@ import java.util.function.Supplier;
  * document from {@link AgentNode}, and actions through the {@link ActionDesk}. Any thread; never blocks.
  */
 final class NodeDocuments implements NodeApi {
-    private final BatonConfig config;
+    private final Supplier<BatonConfig> config;
+    private final Supplier<Map<String, Object>> configConsistency;
     private final Supplier<ElectionNode> node;
     private final Replica replica;
     private final ActionDesk desk;
@@ -46,12 +47,16 @@ final class NodeDocuments implements NodeApi {
     private final BooleanSupplier serving;
 
     /**
-     * @param current whether this node is current (its answers may be trusted)
-     * @param serving whether its DNS server runs
+     * @param config            the config in force (a reload replaces it)
+     * @param configConsistency this node's config digest, the digests it knows and the nodes that differ
+     * @param current           whether this node is current (its answers may be trusted)
+     * @param serving           whether its DNS server runs
      */
-    NodeDocuments(BatonConfig config, Supplier<ElectionNode> node, Replica replica, ActionDesk desk,
+    NodeDocuments(Supplier<BatonConfig> config, Supplier<Map<String, Object>> configConsistency,
+                  Supplier<ElectionNode> node, Replica replica, ActionDesk desk,
                   Function<StatusQuery, Map<String, Object>> status, BooleanSupplier current, BooleanSupplier serving) {
         this.config = config;
+        this.configConsistency = configConsistency;
         this.node = node;
         this.replica = replica;
         this.desk = desk;
@@ -73,7 +78,7 @@ final class NodeDocuments implements NodeApi {
         Map<Integer, PeerStatus> peers = new LinkedHashMap<>();
         for (PeerStatus p : s.peers()) peers.put(p.id(), p);
         List<Map<String, Object>> members = new ArrayList<>();
-        for (MemberConfig m : config.cluster().members()) {
+        for (MemberConfig m : config.get().cluster().members()) {
             Map<String, Object> member = new LinkedHashMap<>();
             member.put("id", m.id());
             member.put("address", m.address().toString());
@@ -86,7 +91,7 @@ final class NodeDocuments implements NodeApi {
             members.add(member);
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("cluster", config.cluster().name());
+        out.put("cluster", config.get().cluster().name());
         out.put("node", s.selfId());
         out.put("leader", s.leaderId() == 0 ? null : s.leaderId());
         out.put("term", s.term());
@@ -97,6 +102,7 @@ final class NodeDocuments implements NodeApi {
         out.put("applied_index", view.appliedIndex());
         out.put("last_leader_notice", view.leader().map(NodeDocuments::leader).orElse(null));
         out.put("members", members);
+        out.putAll(configConsistency.get());
         return out;
     }
 
@@ -104,13 +110,13 @@ final class NodeDocuments implements NodeApi {
     public Object services() {
         DecisionState.View view = replica.view();
         List<Object> out = new ArrayList<>();
-        for (ServiceConfig service : config.services()) out.add(service(service, view));
+        for (ServiceConfig service : config.get().services()) out.add(service(service, view));
         return Map.of("services", out);
     }
 
     @Override
     public Optional<Object> service(String name) {
-        return config.service(name).map(s -> service(s, replica.view()));
+        return config.get().service(name).map(s -> service(s, replica.view()));
     }
 
     private Map<String, Object> service(ServiceConfig service, DecisionState.View view) {
@@ -128,7 +134,7 @@ final class NodeDocuments implements NodeApi {
         Decision d = view.decision(service.name()).orElse(null);
         svc.put("verdicts", d == null ? Map.of() : evidence(d));
         svc.put("last_change", d == null ? null : lastChange(d, view.index(service.name())));
-        svc.put("failover_budget", FailoverBudget.of(service, config.dns().ttl()).document());
+        svc.put("failover_budget", FailoverBudget.of(service, config.get().dns().ttl()).document());
         return svc;
     }
 
@@ -164,7 +170,7 @@ final class NodeDocuments implements NodeApi {
 
     @Override
     public Optional<Object> history(HistoryQuery query) {
-        if (query.service().isPresent() && config.service(query.service().get()).isEmpty()) return Optional.empty();
+        if (query.service().isPresent() && config.get().service(query.service().get()).isEmpty()) return Optional.empty();
         List<HistoryEntry> page = replica.view().historyPage(query.service().orElse(null), query.before(), query.limit());
         List<Object> items = new ArrayList<>(page.size());
         for (HistoryEntry e : page) items.add(historyItem(e));

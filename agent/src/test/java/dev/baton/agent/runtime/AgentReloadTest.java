@@ -9,6 +9,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +76,18 @@ class AgentReloadTest {
         assertThat(node.status().get("last_reload").toString()).endsWith("applied: services +1 -0 ~0 (added: two)");
         // The answer table follows: the new name is answered.
         assertThat(node.status().toString()).contains("two.reload.test.");
+        // So do the API's documents: the new service, and the new digest in /v1/cluster.
+        assertThat(get("/v1/services/two").statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(get("/v1/services").body()).findValuesAsText("name")).contains("one", "two");
+        JsonNode cluster = JSON.readTree(get("/v1/cluster").body());
+        assertThat(cluster.path("config_digest").asText()).isEqualTo(node.status().get("config_digest"));
+        assertThat(cluster.path("config_digests").path("1").asText()).isEqualTo(node.status().get("config_digest"));
+        assertThat(cluster.path("config_mismatch")).isEmpty();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + node.apiAddress().getPort() + path);
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
