@@ -131,11 +131,16 @@ final class CoreDriver {
 
     /** One ping round: the core pings, each of {@code peers} answers it and pings back with an empty log. */
     void hear(int... peers) {
+        hear(peerView(0), peers);
+    }
+
+    /** One ping round in which each of {@code peers} reports {@code view}; a due ping goes out first. */
+    void hear(View view, int... peers) {
         core.onTick(now);
         for (int p : peers) {
             Ping ping = last(p, Ping.class);
-            receive(p, new Pong(ping.incarnation(), ping.sentNanos(), peerView(0)));
-            receive(p, new Ping(PEER_INCARNATION + p, now, peerView(0)));
+            receive(p, new Pong(ping.incarnation(), ping.sentNanos(), view));
+            receive(p, new Ping(PEER_INCARNATION + p, now, view));
         }
     }
 

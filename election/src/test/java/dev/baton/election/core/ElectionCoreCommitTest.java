@@ -37,6 +37,20 @@ class ElectionCoreCommitTest {
     }
 
     @Test
+    void aReorderedAcknowledgementDoesNotTakeBackWhatAFollowerHolds() {
+        CoreDriver d = CoreDriver.member(1, 5);
+        long term = d.elect(MS, 2, 3, 4, 5);
+        long noopSent = d.all(2, Message.Append.class).get(0).sentNanos();
+        long index = d.core.append(new byte[] {1}, d.now);
+        d.core.flush(d.now);
+        d.advance(MS);
+        d.ack(2);
+        d.receive(2, new AppendAck(term, d.incarnation, noopSent, true, index - 1, index - 1)); // the no-op's, late
+        d.ack(3);
+        assertThat(d.core.commitIndex()).as("nodes 2 and 3 hold it").isEqualTo(index);
+    }
+
+    @Test
     void entriesOfAnEarlierTermCommitOnlyWithAnEntryOfTheLeadersTerm() {
         MemoryStorage disk = CoreDriver.usedDisk();
         disk.load();

@@ -83,4 +83,21 @@ class ElectionCoreLeaseTest {
         d.receive(3, new AppendAck(term - 1, d.incarnation, hb.sentNanos(), true, 1, 1));
         assertThat(d.core.leaseEnd()).as("an earlier term's acknowledgement").isEqualTo(first);
     }
+
+    @Test
+    void aDelayedDuplicateAcknowledgementDoesNotTakeBackWhatAFollowerAnswered() {
+        CoreDriver d = CoreDriver.member(1, 5);
+        long term = d.elect(MS, 2, 3, 4, 5);
+        long first = d.core.leaseEnd();
+        Append noop = d.all(2, Append.class).get(0);
+        d.advance(TIMINGS.heartbeatNanos());
+        d.tick();
+        long hb = d.last(2, Append.class).sentNanos();
+        d.advance(MS);
+        d.ack(2);
+        d.receive(2, new AppendAck(term, d.incarnation, noop.sentNanos(), true, 1, 1)); // a duplicate, late
+        assertThat(d.core.leaseEnd()).isEqualTo(first);
+        d.ack(3);
+        assertThat(d.core.leaseEnd()).as("nodes 2 and 3 answered the heartbeat").isEqualTo(hb + LEASE);
+    }
 }
