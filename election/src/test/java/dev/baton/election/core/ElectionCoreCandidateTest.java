@@ -29,13 +29,21 @@ class ElectionCoreCandidateTest {
 
     /** Node 1 of {@code size}, its log holding {@code lastIndex} entries of term {@code logTerm}. */
     private static CoreDriver withLog(int size, long lastIndex, long logTerm) {
+        return withLog(1, size, lastIndex, logTerm);
+    }
+
+    private static List<LogEntry> entries(long from, long to, long term) {
+        List<LogEntry> entries = new ArrayList<>();
+        for (long i = from; i <= to; i++) entries.add(new LogEntry(i, term, LogEntry.Kind.DATA, new byte[] {1}));
+        return entries;
+    }
+
+    private static CoreDriver withLog(int self, int size, long lastIndex, long logTerm) {
         MemoryStorage disk = CoreDriver.usedDisk();
         disk.load();
-        disk.saveTerm(logTerm, 1);
-        List<LogEntry> entries = new ArrayList<>();
-        for (long i = 1; i <= lastIndex; i++) entries.add(new LogEntry(i, logTerm, LogEntry.Kind.DATA, new byte[] {1}));
-        disk.append(entries);
-        return new CoreDriver(1, size, disk.reopen());
+        disk.saveTerm(logTerm, self);
+        disk.append(entries(1, lastIndex, logTerm));
+        return new CoreDriver(self, size, disk.reopen());
     }
 
     @Test
@@ -121,6 +129,52 @@ class ElectionCoreCandidateTest {
         assertThat(d.core.isLeading(d.now)).isTrue();
         assertThat(d.emitted(Event.GainedLeadership.class)).hasSize(1);
         assertThat(d.core.append(new byte[] {1}, d.now)).isEqualTo(2);
+        assertThat(d.emitted(Event.Appended.class)).as("reported to the application")
+                .anyMatch(a -> a.entry().index() == 2 && a.entry().kind() == LogEntry.Kind.DATA);
+    }
+
+    @Test
+    void aRecoveringCandidateWhosePromisesRanOutDoesNotLead() {
+        for (boolean late : new boolean[] {false, true}) {
+            CoreDriver d = withLog(3, 1, 1);
+            long term = d.stand(2, 3);
+            d.promise(2, 4, 1);
+            assertThat(d.last(2, FetchLog.class).expectLastIndex()).isEqualTo(4);
+            // no tick meanwhile (a pause): the log arrives just before, or just when, the lease from the promises ends
+            d.now = d.core.leaseEnd() - (late ? 0 : 1);
+            d.receive(2, new Message.LogSuffix(term, true, null, entries(1, 4, 1)));
+            assertThat(d.core.role()).as(late ? "promises ran out" : "in time").isEqualTo(late ? Role.FOLLOWER : Role.LEADER);
+        }
+    }
+
+    @Test
+    void ofEqualLogsNotTheLeaderThatHandedOver() {
+        CoreDriver d = withLog(2, 5, 2, 1);
+        d.now = 2 * TIMINGS.promiseNanos();
+        d.hear(1, 3, 4, 5);
+        d.receive(1, new Append(1, 11, d.now, 2, 1, 0, null, List.of()));
+        d.receive(1, new Message.HandOver(1));
+        assertThat(d.core.role()).as("stands at once").isEqualTo(Role.CANDIDATE);
+        d.promise(1, 3, 1);
+        d.promise(3, 3, 1);
+        assertThat(d.all(1, FetchLog.class)).isEmpty();
+        assertThat(d.last(3, FetchLog.class).expectLastIndex()).isEqualTo(3);
+    }
+
+    @Test
+    void onlyAnswersToThisProcessCountAsContact() {
+        CoreDriver d = CoreDriver.member(1, 3);
+        d.now = 2 * TIMINGS.promiseNanos();
+        d.receive(2, new AppendAck(0, d.incarnation + 1, d.now, false, 0, 0)); // to a previous process
+        d.receive(3, new AppendAck(0, d.incarnation + 1, d.now, false, 0, 0));
+        assertThat(d.core.status(d.now).majorityContactAgoNanos()).isEqualTo(-1);
+
+        d.stand(2, 3);
+        long prepared = d.last(2, Prepare.class).sentNanos();
+        d.advance(5 * MS);
+        d.promise(2, 0, 0);
+        assertThat(d.core.status(d.now).majorityContactAgoNanos()).as("a promise answers the Prepare")
+                .isEqualTo(d.now - prepared);
     }
 
     @Test

@@ -82,6 +82,18 @@ class ElectionCoreCommitTest {
     }
 
     @Test
+    void aLeaderAloneIsItsOwnMajorityForItsLease() {
+        CoreDriver d = forcedLeader();
+        long term = d.core.term();
+        d.advance(2 * TIMINGS.promiseNanos()); // no follower answers
+        d.tick();
+        assertThat(d.core.isLeading(d.now)).isTrue();
+        assertThat(d.core.term()).isEqualTo(term);
+        assertThat(d.emitted(Event.LostLeadership.class)).as("never stopped").isEmpty();
+        assertThat(d.core.leaseEnd()).isEqualTo(d.now + TIMINGS.leaderLeaseNanos());
+    }
+
+    @Test
     void aLeaderAloneCommitsAnEntryOnlyOnceItIsOnItsDisk() {
         CoreDriver d = forcedLeader();
         assertThat(committed(d)).containsExactly(1L, 2L);
