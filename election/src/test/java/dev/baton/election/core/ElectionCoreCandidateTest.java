@@ -187,4 +187,18 @@ class ElectionCoreCandidateTest {
         assertThat(d.core.role()).isEqualTo(Role.CANDIDATE);
         assertThat(d.last(2, Prepare.class).term()).isEqualTo(term + 4);
     }
+
+    @Test
+    void aRefusedAppendIsRetriedFromWhereTheFollowersLogEnds() {
+        CoreDriver d = withLog(3, 5, 1);
+        long term = d.stand(2, 3);
+        d.promise(2, 1, 1);
+        assertThat(d.core.role()).isEqualTo(Role.LEADER);
+        Append first = d.last(2, Append.class);
+        assertThat(first.prevIndex()).isEqualTo(5);
+        d.receive(2, new AppendAck(term, d.incarnation, first.sentNanos(), false, 0, 2)); // its log matches at most to 2
+        Append retry = d.last(2, Append.class);
+        assertThat(retry.prevIndex()).isEqualTo(2);
+        assertThat(retry.entries()).extracting(LogEntry::index).containsExactly(3L, 4L, 5L, 6L);
+    }
 }
