@@ -54,28 +54,26 @@ class ElectionCoreStandTest {
         assertThat(standsAt(d, PROMISE + 2 * MS)).isTrue();
     }
 
-    @Test
-    void notWithinAPromisePeriodOfItsLeadersLastMessage() {
+    /** Node 1, otherwise free to stand, receives {@code m} from {@code from}: held back exactly a promise period. */
+    private static void heldBackForAPromisePeriodBy(int from, Message m) {
         CoreDriver d = CoreDriver.member(1, 3);
         d.now = 2 * PROMISE;
-        d.receive(2, new Append(1, 72, d.now, 0, 0, 0, null, List.of()));
-        long heard = d.now;
-        d.now = heard + PROMISE - 50 * MS;
+        d.receive(from, m);
+        long at = d.now;
+        d.now = at + PROMISE - 50 * MS;
         d.hear(2, 3);
-        assertThat(standsAt(d, heard + PROMISE - 1)).isFalse();
-        assertThat(standsAt(d, heard + PROMISE)).isTrue();
+        assertThat(standsAt(d, at + PROMISE - 1)).isFalse();
+        assertThat(standsAt(d, at + PROMISE)).isTrue();
+    }
+
+    @Test
+    void notWithinAPromisePeriodOfItsLeadersLastMessage() {
+        heldBackForAPromisePeriodBy(2, new Append(1, 72, 2 * PROMISE, 0, 0, 0, null, List.of()));
     }
 
     @Test
     void notWithinAPromisePeriodOfAPromiseItGave() {
-        CoreDriver d = CoreDriver.member(1, 3);
-        d.now = 2 * PROMISE;
-        d.receive(3, new Prepare(1, 73, d.now, 0));
-        long promised = d.now;
-        d.now = promised + PROMISE - 50 * MS;
-        d.hear(2, 3);
-        assertThat(standsAt(d, promised + PROMISE - 1)).isFalse();
-        assertThat(standsAt(d, promised + PROMISE)).isTrue();
+        heldBackForAPromisePeriodBy(3, new Prepare(1, 73, 2 * PROMISE, 0));
     }
 
     @Test
