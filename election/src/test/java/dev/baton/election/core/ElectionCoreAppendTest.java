@@ -65,6 +65,15 @@ class ElectionCoreAppendTest {
     }
 
     @Test
+    void theCandidateItPromisedLeadsALaterTermAndItsTermIsPersisted() {
+        d.receive(1, new Prepare(5, LEADER_INCARNATION, d.now, 0));
+        assertThat(d.disk.promisedTo()).isEqualTo(1);
+        AppendAck ack = append(1, 6, 0, 0, 0);
+        assertThat(ack.term()).isEqualTo(6);
+        assertThat(d.disk.term()).isEqualTo(6);
+    }
+
+    @Test
     void anAppendOfAnEarlierTermIsRefusedWithTheCurrentTerm() {
         append(1, 5, 0, 0, 0);
         AppendAck ack = append(3, 4, 0, 0, 0);
@@ -102,6 +111,7 @@ class ElectionCoreAppendTest {
         append(1, 5, 2, 5, 2, entry(3, 5));
         assertThat(d.core.commitIndex()).isEqualTo(2);
         assertThat(d.emitted(Event.Committed.class)).hasSize(2);
+        assertThat(d.emitted(Event.Appended.class)).as("every entry it took, reported").hasSize(3);
     }
 
     @Test

@@ -37,6 +37,19 @@ class ElectionCoreCommitTest {
     }
 
     @Test
+    void anEntryCommitsWhileALaterOneIsStillInFlight() {
+        CoreDriver d = CoreDriver.member(1, 3);
+        d.elect(MS, 2, 3);
+        long first = d.core.append(new byte[] {1}, d.now);
+        d.core.flush(d.now);
+        long second = d.core.append(new byte[] {2}, d.now);
+        d.core.flush(d.now); // on the leader's disk; node 2 has the first in flight
+        d.ack(2);
+        assertThat(d.core.commitIndex()).isEqualTo(first);
+        assertThat(second).isEqualTo(first + 1);
+    }
+
+    @Test
     void aReorderedAcknowledgementDoesNotTakeBackWhatAFollowerHolds() {
         CoreDriver d = CoreDriver.member(1, 5);
         long term = d.elect(MS, 2, 3, 4, 5);

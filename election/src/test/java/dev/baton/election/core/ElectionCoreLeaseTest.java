@@ -25,6 +25,10 @@ class ElectionCoreLeaseTest {
         d.elect(30 * MS, 2, 3);
         long sentAt = d.all(2, Append.class).get(0).sentNanos(); // the no-op, sent as it became leader
         assertThat(d.core.leaseEnd()).as("from the no-op's send, not its acknowledgement").isEqualTo(sentAt + LEASE);
+        assertThat(d.core.leaderId()).isEqualTo(1);
+        assertThat(d.emitted(Event.LeaderChanged.class)).last().isEqualTo(new Event.LeaderChanged(1, d.core.term()));
+        assertThat(d.core.status(d.now).majorityContactAgoNanos()).as("the acknowledgements answer the no-op")
+                .isEqualTo(d.now - sentAt);
         long end = d.core.leaseEnd();
         assertThat(d.core.isLeading(end - 1)).isTrue();
         assertThat(d.core.isLeading(end)).as("the lease has ended at its end").isFalse();
