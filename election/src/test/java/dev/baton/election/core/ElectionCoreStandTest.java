@@ -1,5 +1,6 @@
 package dev.baton.election.core;
 
+import dev.baton.election.Role;
 import dev.baton.election.core.Message.Append;
 import dev.baton.election.core.Message.Ping;
 import dev.baton.election.core.Message.Pong;
@@ -77,6 +78,29 @@ class ElectionCoreStandTest {
     @Test
     void notWithinAPromisePeriodOfAPromiseItGave() {
         heldBackForAPromisePeriodBy(3, new Prepare(1, 73, 2 * PROMISE, 0));
+    }
+
+    @Test
+    void notWithinAPromisePeriodOfHandingLeadershipOver() {
+        CoreDriver d = CoreDriver.member(2, 3);
+        d.elect(MS, 3); // node 1 unheard
+        for (int i = 0; i < 50 && d.core.role() == Role.LEADER; i++) { // node 1 returns, caught up, for the hold-down
+            d.advance(TIMINGS.heartbeatNanos());
+            d.hear(1, 3);
+            d.ack(1);
+            d.ack(3);
+        }
+        assertThat(d.all(1, Message.HandOver.class)).hasSize(1);
+        long handedOver = d.now;
+        int sentBefore = d.sent.size();
+        View cutOff = new View(d.core.term(), 0, Long.MAX_VALUE, 0, 0, false, false); // node 1 cannot take it now
+        d.hear(cutOff, 1, 3);
+        d.now = handedOver + PROMISE - 50 * MS;
+        d.hear(cutOff, 1, 3);
+        d.now = handedOver + PROMISE - 1;
+        d.tick();
+        assertThat(d.sent.subList(sentBefore, d.sent.size())).noneMatch(s -> s.message() instanceof Prepare);
+        assertThat(standsAt(d, handedOver + PROMISE)).isTrue();
     }
 
     @Test
