@@ -38,11 +38,15 @@ class ElectionCoreStandTest {
         CoreDriver d = CoreDriver.member(1, 3);
         d.now = 5 * PROMISE;
         d.restart(); // started at 5 s
-        long started = d.now;
-        d.now = started + PROMISE - 50 * MS;
+        heldBackUntil(d, d.now + PROMISE);
+    }
+
+    /** Node 1 of {@code d}, hearing nodes 2 and 3 just before {@code until}, stands at {@code until} and not before. */
+    private static void heldBackUntil(CoreDriver d, long until) {
+        d.now = until - 50 * MS;
         d.hear(2, 3);
-        assertThat(standsAt(d, started + PROMISE - 1)).isFalse();
-        assertThat(standsAt(d, started + PROMISE)).isTrue();
+        assertThat(standsAt(d, until - 1)).isFalse();
+        assertThat(standsAt(d, until)).isTrue();
     }
 
     @Test
@@ -63,11 +67,7 @@ class ElectionCoreStandTest {
         CoreDriver d = CoreDriver.member(1, 3);
         d.now = 2 * PROMISE;
         d.receive(from, m);
-        long at = d.now;
-        d.now = at + PROMISE - 50 * MS;
-        d.hear(2, 3);
-        assertThat(standsAt(d, at + PROMISE - 1)).isFalse();
-        assertThat(standsAt(d, at + PROMISE)).isTrue();
+        heldBackUntil(d, d.now + PROMISE);
     }
 
     @Test
