@@ -137,4 +137,14 @@ class ElectionCoreAppendTest {
         assertThatThrownBy(() -> d.core.append(new byte[] {1}, d.now))
                 .isInstanceOfSatisfying(NotLeaderException.class, e -> assertThat(e.leaderHint()).isEqualTo(1));
     }
+
+    @Test
+    void aCandidateThatHearsTheLeaderOfItsOwnTermRecordsItsPromiseToIt() {
+        long term = d.stand(3); // node 1 stood for the same term, and won it
+        assertThat(d.disk.promisedTo()).isEqualTo(2);
+        append(1, term, 0, 0, 0);
+        assertThat(d.core.role()).isEqualTo(Role.FOLLOWER);
+        assertThat(d.disk.term()).isEqualTo(term);
+        assertThat(d.disk.promisedTo()).as("persisted: it acknowledges node 1 as the leader of the term").isEqualTo(1);
+    }
 }
