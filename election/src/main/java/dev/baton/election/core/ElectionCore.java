@@ -254,10 +254,7 @@ public final class ElectionCore {
      * flight: the driver calls it after draining its input queue, so appends made meanwhile share a round trip.
      */
     public void flush(long now) {
-        if (log.hasPending()) {
-            log.persistPending();
-            if (role == Role.LEADER) advanceCommit(now);
-        }
+        if (log.hasPending()) persistPending(now);
         if (role != Role.LEADER) return;
         // New entries go to followers with nothing in flight; so does a new commit index, at once rather
         // than with the next heartbeat, so followers apply (and answer DNS from) a decision one round trip
@@ -711,8 +708,18 @@ public final class ElectionCore {
         broadcastAppend(now, true);
     }
 
-    private void broadcastAppend(long now, boolean heartbeat) {
+    /**
+     * Makes buffered appends durable, then counts this node's own acknowledgement at once: a leader alone in its
+     * cluster gets no other, so an entry persisted by a heartbeat would otherwise wait for the next append.
+     */
+    private void persistPending(long now) {
+        if (!log.hasPending()) return;
         log.persistPending();
+        if (role == Role.LEADER) advanceCommit(now);
+    }
+
+    private void broadcastAppend(long now, boolean heartbeat) {
+        persistPending(now);
         for (PeerState p : peers) sendAppend(p, now);
         if (heartbeat) nextHeartbeatAt = now + timings.heartbeatNanos();
     }

@@ -135,4 +135,22 @@ class ElectionCoreCommitTest {
         d.ack(2);
         assertThat(d.core.commitIndex()).isEqualTo(index);
     }
+
+    @Test
+    void aLeaderAloneCommitsAnEntryItsHeartbeatPersisted() {
+        CoreDriver d = CoreDriver.member(1, 1);
+        for (int i = 0; i < 1_000 && !d.core.isLeading(d.now); i++) {
+            d.advance(TIMINGS.tickNanos());
+            d.tick();
+            d.core.flush(d.now);
+        }
+        assertThat(d.core.isLeading(d.now)).isTrue();
+        long index = d.core.append(new byte[] {1}, d.now);
+        // The driver drains its input, then ticks: a heartbeat falls due before the flush and persists the entry.
+        d.advance(TIMINGS.heartbeatNanos());
+        d.tick();
+        d.core.flush(d.now);
+        assertThat(d.core.commitIndex()).as("no other member will ever acknowledge it").isEqualTo(index);
+        assertThat(committed(d)).endsWith(index);
+    }
 }
