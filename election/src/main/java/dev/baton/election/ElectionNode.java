@@ -54,6 +54,8 @@ public final class ElectionNode implements AutoCloseable {
     private final Storage storage;
     private final Transport transport;
     private final ElectionListener listener;
+    /** Null unless the application inspects entries on the protocol thread ({@link Builder#inspector}). */
+    private final LogInspector inspector;
     private final LongSupplier clock;
     private final BlockingQueue<Runnable> inputs = new LinkedBlockingQueue<>(MAX_QUEUED_INPUTS);
     private final ExecutorService callbacks;
@@ -72,7 +74,10 @@ public final class ElectionNode implements AutoCloseable {
     private volatile long highestKnownCommit;
     /** The highest committed index whose callbacks (no-ops included) have all run. */
     private volatile long deliveredIndex;
-    /** Every entry up to here has been shown to the listener (onAppend, or committed), no-ops included. */
+    /**
+     * Every entry up to here has been shown to the application, no-ops included: inspected on the protocol thread
+     * when it has an {@link LogInspector} (the only writer then), else through onAppend or onCommit.
+     */
     private volatile long appendedThrough;
     /** Increases of the known commit index not yet delivered, oldest first (protocol thread writes). */
     private final java.util.concurrent.ConcurrentLinkedDeque<CommitLearned> commitsLearned =
@@ -89,6 +94,7 @@ public final class ElectionNode implements AutoCloseable {
     private ElectionNode(Builder b) {
         this.config = b.config;
         this.listener = b.listener;
+        this.inspector = b.inspector;
         this.clock = b.clock;
         this.storage = b.storage != null ? b.storage : new FileStorage(b.dataDirectory);
         this.transport = b.transport != null ? b.transport : new TcpTransport(transportConfig(b));
@@ -223,9 +229,9 @@ public final class ElectionNode implements AutoCloseable {
     }
 
     /**
-     * The highest index up to which every entry of this node's log has been shown to the listener, through
-     * {@link ElectionListener#onAppend} or {@link ElectionListener#onCommit} (no-ops, which the listener never
-     * sees, count as shown). With {@link #highestKnownCommit()} at or below it, the listener knows what every
+     * The highest index up to which every entry of this node's log has been shown to the application: to its
+     * {@link LogInspector} on the protocol thread when it has one, else through {@link ElectionListener#onAppend}
+     * or {@link ElectionListener#onCommit} (no-ops, which the application never sees, count as shown). With {@link #highestKnownCommit()} at or below it, the listener knows what every
      * entry it has yet to apply contains: enough to stay current for what those entries do not touch.
      */
     public long appendedThrough() {
@@ -452,11 +458,10 @@ public final class ElectionNode implements AutoCloseable {
             deliver(() -> listener.onLeaderChanged(c.leaderId(), c.term()));
         } else if (event instanceof Event.Appended a) {
             LogEntry e = a.entry();
+            if (inspector != null) inspect(e); // before this thread can learn the entry is committed
             deliver(() -> {
                 if (e.kind() == LogEntry.Kind.DATA) listener.onAppend(e.index(), e.term(), e.data());
-                // Entries reach the log in index order from a truncation point at or below the last one: an
-                // entry right after what the listener has seen (or replacing part of it) extends what it has seen.
-                if (e.index() <= Math.max(appendedThrough, deliveredIndex) + 1) appendedThrough = e.index();
+                if (inspector == null) extendAppendedThrough(e.index());
             });
         } else if (event instanceof Event.Committed c) {
             LogEntry e = c.entry();
@@ -501,6 +506,29 @@ public final class ElectionNode implements AutoCloseable {
         }
     }
 
+    private void inspect(LogEntry e) {
+        if (e.kind() == LogEntry.Kind.DATA) {
+            try {
+                inspector.inspect(e.index(), e.term(), e.data());
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "log inspector threw on entry " + e.index(), t);
+                // Not inspected: nothing from here on counts as seen until it is delivered.
+                if (appendedThrough >= e.index()) appendedThrough = e.index() - 1;
+                return;
+            }
+        }
+        extendAppendedThrough(e.index());
+    }
+
+    /**
+     * Entries reach the log in index order from a truncation point at or below the last one: an entry right
+     * after what the application has seen (or replacing part of it) extends what it has seen. One thread writes:
+     * the protocol thread with an inspector, the callback thread without.
+     */
+    private void extendAppendedThrough(long index) {
+        if (index <= Math.max(appendedThrough, deliveredIndex) + 1) appendedThrough = index;
+    }
+
     private void failPending(RuntimeException e) {
         List<PendingAppend> failed = List.copyOf(pending.values());
         pending.clear();
@@ -534,6 +562,7 @@ public final class ElectionNode implements AutoCloseable {
         private byte[] clusterKey;
         private ElectionListener listener = new ElectionListener() {
         };
+        private LogInspector inspector;
         private LongSupplier clock = System::nanoTime;
         private Storage storage;
         private Transport transport;
@@ -556,6 +585,17 @@ public final class ElectionNode implements AutoCloseable {
 
         public Builder listener(ElectionListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Shows every application entry to {@code inspector} on the protocol thread as it reaches the log (see
+         * {@link LogInspector}); {@link ElectionNode#appendedThrough} then counts inspected entries, so it does not
+         * wait for the callback thread: a leader's own entries count as seen before it can learn they are committed.
+         * Optional.
+         */
+        public Builder inspector(LogInspector inspector) {
+            this.inspector = Objects.requireNonNull(inspector, "inspector");
             return this;
         }
 
