@@ -137,6 +137,7 @@ public final class AgentNode implements AutoCloseable {
                 .dataDirectory(config.cluster().dataDir())
                 .clusterKey(config.cluster().key().bytes())
                 .listener(replica)
+                .inspector(replica::inspect)
                 .start();
         replica.attach(node);
         replica.onChange(() -> {

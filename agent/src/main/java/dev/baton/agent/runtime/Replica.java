@@ -54,10 +54,11 @@ final class Replica implements ElectionListener {
     /** Which services the entries in this node's log but not yet applied touch: for per-service currentness. */
     private final PendingEntries pending = new PendingEntries();
     /**
-     * Entries decoded when they reached the log, for their commit (callback thread only). Safe to reuse: an
-     * entry replaced at the same index before it committed is decoded again by its own onAppend.
+     * Entries decoded when they reached the log (protocol thread), for their commit (callback thread). An entry
+     * replaced at the same index before it committed is decoded again when it arrives; the term tells a stale one.
      */
-    private final java.util.NavigableMap<Long, LogEntry> decoded = new java.util.TreeMap<>();
+    private final java.util.concurrent.ConcurrentNavigableMap<Long, Decoded> decoded =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile Consumer<ChangeNotice> notices = n -> { };
     private long appliedSinceCompaction;
     /** Per service, decisions applied by this node since it started (restored snapshots not counted): metrics. */
@@ -163,8 +164,15 @@ final class Replica implements ElectionListener {
         return leadershipsGained.sum();
     }
 
-    @Override
-    public void onAppend(long index, long term, byte[] data) {
+    private record Decoded(long term, LogEntry entry) {
+    }
+
+    /**
+     * The election's {@link dev.baton.election.LogInspector}, on its protocol thread: notes which services an
+     * entry decides before this node can learn it is committed, so a backlog on the callback thread holds back
+     * only those services' answers ({@link #isCurrent}). A JSON decode, once per entry; the commit reuses it.
+     */
+    void inspect(long index, long term, byte[] data) {
         LogEntry entry;
         try {
             entry = DecisionCodec.decodeLogEntry(data);
@@ -173,13 +181,15 @@ final class Replica implements ElectionListener {
         }
         // Only decisions change answers; actions and leader notices touch no service's answer.
         pending.appended(index, entry == null ? null : entry.decisions());
-        if (entry != null) decoded.put(index, entry);
+        if (entry != null) decoded.put(index, new Decoded(term, entry));
+        else decoded.remove(index);
     }
 
     @Override
     public void onCommit(long index, long term, byte[] data) {
-        LogEntry entry = decoded.remove(index);
+        Decoded seen = decoded.remove(index);
         decoded.headMap(index).clear(); // replaced entries that never committed
+        LogEntry entry = seen != null && seen.term() == term ? seen.entry() : null;
         try {
             if (entry == null) entry = DecisionCodec.decodeLogEntry(data);
         } catch (IllegalArgumentException e) {
