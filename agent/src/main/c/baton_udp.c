@@ -164,6 +164,16 @@ static unsigned char *direct(JNIEnv *env, jobject buffer, jlong needed, const ch
     return address;
 }
 
+static void free_batch(struct batch *b) {
+    if (b == NULL) return;
+    free(b->rx);
+    free(b->rx_iov);
+    free(b->sources);
+    free(b->tx);
+    free(b->tx_iov);
+    free(b);
+}
+
 /*
  * long newBatch(int fd, ByteBuffer in, int inSlot, ByteBuffer out, int outSlot, ByteBuffer meta, int count):
  * the message headers for `count` slots; the caller keeps the three buffers reachable until freeBatch.
@@ -191,14 +201,7 @@ JNIEXPORT jlong JNICALL Java_dev_baton_agent_dns_NativeUdp_newBatch(JNIEnv *env,
         b->tx_iov = calloc((size_t) count, sizeof *b->tx_iov);
     }
     if (b == NULL || !b->rx || !b->rx_iov || !b->sources || !b->tx || !b->tx_iov) {
-        if (b != NULL) {
-            free(b->rx);
-            free(b->rx_iov);
-            free(b->sources);
-            free(b->tx);
-            free(b->tx_iov);
-            free(b);
-        }
+        free_batch(b);
         throw_message(env, "java/lang/OutOfMemoryError", "native UDP batch");
         return 0;
     }
@@ -222,14 +225,7 @@ JNIEXPORT jlong JNICALL Java_dev_baton_agent_dns_NativeUdp_newBatch(JNIEnv *env,
 JNIEXPORT void JNICALL Java_dev_baton_agent_dns_NativeUdp_freeBatch(JNIEnv *env, jclass cls, jlong handle) {
     (void) env;
     (void) cls;
-    struct batch *b = (struct batch *) (intptr_t) handle;
-    if (b == NULL) return;
-    free(b->rx);
-    free(b->rx_iov);
-    free(b->sources);
-    free(b->tx);
-    free(b->tx_iov);
-    free(b);
+    free_batch((struct batch *) (intptr_t) handle);
 }
 
 static const unsigned char V4_MAPPED_PREFIX[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};

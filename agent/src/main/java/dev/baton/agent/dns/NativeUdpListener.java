@@ -38,6 +38,7 @@ final class NativeUdpListener implements UdpListener {
      * @param batch   datagrams received per recvmmsg call, and so at most sent per sendmmsg call
      */
     NativeUdpListener(UdpExchange exchange, DnsCounters counters, int threads, int batch) {
+        if (threads < 1 || batch < 1) throw new IllegalArgumentException("threads and batch must be at least 1");
         this.exchange = exchange;
         this.counters = counters;
         this.threadCount = threads;
