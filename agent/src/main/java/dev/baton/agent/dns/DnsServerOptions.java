@@ -25,8 +25,8 @@ public record DnsServerOptions(int udpThreadsPerSocket, Duration tcpIdleTimeout,
     public static final int DEFAULT_MAX_TCP_CONNECTIONS = 256;
     /**
      * The native loop where it loads, else the JDK's sockets: measured side by side on loopback, the native loop
-     * costs less CPU per answered query than the JDK's DatagramChannel (docs/BENCHMARKS.md, "Baton's native UDP
-     * loop").
+     * costs less CPU per answered query than the JDK's DatagramChannel (docs/BENCHMARKS.md, "DNS over UDP:
+     * Baton's native loop").
      */
     public static final UdpTransportChoice DEFAULT_UDP_TRANSPORT = UdpTransportChoice.AUTO;
     public static final int DEFAULT_UDP_BATCH = 16;
