@@ -19,13 +19,14 @@
 #   CLIENT_CPU [1]      core dnsperf is pinned to
 #   UDP_THREADS [1]     UDP worker threads of each server (Knot udp-workers, gdnsd udp_threads, Baton
 #                       udpThreadsPerSocket: threads on one socket for baton, sockets with SO_REUSEPORT for
-#                       baton-epoll)
-#   UDP_BATCH [16]      baton-epoll: datagrams per recvmmsg call (and at most per sendmmsg call)
+#                       baton-native)
+#   UDP_BATCH [16]      baton-native: at most this many datagrams per recvmmsg call (MSG_WAITFORONE: it takes
+#                       what is queued, from 1 up), and so at most per sendmmsg call
 #   SERVICES [10]       service names in the zone (s01 .. sNN, A 192.0.2.N)
 #   BATON_PORT [15353], KNOT_PORT [15354], GDNSD_PORT [15355]   loopback ports
-#   SERVERS ["baton baton-epoll knot gdnsd"] which servers to measure, in order; baton is Baton's server with UDP
-#                                           on the JDK's DatagramChannel, baton-epoll on Netty's epoll transport
-#                                           (recvmmsg/sendmmsg; what the agent uses on Linux); a -timed suffix
+#   SERVERS ["baton baton-native knot gdnsd"] which servers to measure, in order; baton is Baton's server with
+#                                           UDP on the JDK's DatagramChannel, baton-native on Baton's own JNI loop
+#                                           (recvmmsg/sendmmsg, one thread per socket); a -timed suffix
 #                                           records each answer's latency into the metrics' histogram, as the
 #                                           agent does; -micrometer records it into a Micrometer Timer
 #   JAVA_OPTS ["-Xms128m -Xmx128m"]         options of the JVM running Baton's server
@@ -46,7 +47,7 @@ SERVICES=${SERVICES:-10}
 BATON_PORT=${BATON_PORT:-15353}
 KNOT_PORT=${KNOT_PORT:-15354}
 GDNSD_PORT=${GDNSD_PORT:-15355}
-SERVERS=${SERVERS:-"baton baton-epoll knot gdnsd"}
+SERVERS=${SERVERS:-"baton baton-native knot gdnsd"}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms128m -Xmx128m"}
 MVN=${MVN:-"mvn -q -o"}
 ZONE=svc.bench # must match DnsBenchServer.ORIGIN
@@ -187,7 +188,7 @@ wait_until_answering() { # port pid name
 
 start_server() { # name -> sets server_pid and server_port
   case "$1" in
-    baton | baton-timed | baton-micrometer | baton-epoll | baton-epoll-timed | baton-epoll-micrometer)
+    baton | baton-timed | baton-micrometer | baton-native | baton-native-timed | baton-native-micrometer)
       # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
       taskset -c "$SERVER_CPU" java $JAVA_OPTS -cp "$classpath" dev.baton.agent.dns.DnsBenchServer \
         "$BATON_PORT" "$SERVICES" "$UDP_THREADS" $((WARMUP + DURATION + 120)) "${1#baton}" "$UDP_BATCH" >"$tmp/$1.log" 2>&1 &
@@ -204,7 +205,7 @@ start_server() { # name -> sets server_pid and server_port
       server_pid=$!
       server_port=$GDNSD_PORT
       ;;
-    *) echo "dns-throughput: unknown server '$1' (baton, baton-epoll, either with -timed or -micrometer, knot or gdnsd)" >&2; exit 2 ;;
+    *) echo "dns-throughput: unknown server '$1' (baton, baton-native, either with -timed or -micrometer, knot or gdnsd)" >&2; exit 2 ;;
   esac
   started_pids+=("$server_pid")
   if ! wait_until_answering "$server_port" "$server_pid" "$1"; then
@@ -220,7 +221,7 @@ echo "Machine: $(nproc) cores online, $(grep -m1 'model name' /proc/cpuinfo | cu
 echo "JDK: $(java -version 2>&1 | head -1); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Servers on core $SERVER_CPU, dnsperf on core $CLIENT_CPU; $DURATION s per measurement after $WARMUP s warm-up;" \
   "dnsperf -c $CLIENTS -q $OUTSTANDING$( ((MAX_QPS > 0)) && echo " -Q $MAX_QPS"); $UDP_THREADS UDP worker thread(s) per server;" \
-  "baton-epoll batch $UDP_BATCH;" \
+  "baton-native batch $UDP_BATCH;" \
   "$SERVICES A queries round-robin."
 for ((run = 1; run <= RUNS; run++)); do
   echo

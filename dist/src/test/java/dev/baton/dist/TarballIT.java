@@ -84,11 +84,14 @@ class TarballIT {
             Path config = tarball.file("node" + id + ".yaml");
             String text = Files.readString(config);
             for (Map.Entry<String, String> p : ports.entrySet()) text = text.replace(p.getKey(), p.getValue());
-            // Node 1 asks for the epoll UDP transport (not the default): the native library must load from the jar.
+            // Node 1 keeps an old file's `transport: epoll` (read as native, with a warning), node 2 the default
+            // (auto: the native loop, whose library must load from the jar), node 3 asks for the JDK's sockets.
             if (id == 1) text = text.replace("\ndns:\n", "\ndns:\n  transport: epoll\n");
+            if (id == 3) text = text.replace("\ndns:\n", "\ndns:\n  transport: jdk\n");
             Files.writeString(config, text);
             UnpackedTarball.Result valid = tarball.run(Map.of(), "validate", "--config", "node" + id + ".yaml");
             assertThat(valid.exitCode()).as(valid.output()).isZero();
+            if (id == 1) assertThat(valid.output()).contains("warning: dns.transport: \"epoll\" is now called \"native\"");
         }
 
         List<Process> nodes = new ArrayList<>();
@@ -111,10 +114,10 @@ class TarballIT {
             assertThat(status.exitCode()).as(status.output()).isZero();
             assertThat(status.output()).contains("web");
 
-            // The shaded jar carries Netty's native epoll library, and the agent loads it when asked; the default
-            // is the JDK's DatagramChannel.
-            assertThat(Files.readString(dir.resolve("node1.log"))).contains("(UDP via epoll");
-            assertThat(Files.readString(dir.resolve("node2.log"))).contains("(UDP via the JDK's DatagramChannel");
+            // The shaded jar carries Baton's native UDP library, and the agent loads it by default.
+            assertThat(Files.readString(dir.resolve("node1.log"))).contains("(UDP via the native loop");
+            assertThat(Files.readString(dir.resolve("node2.log"))).contains("(UDP via the native loop");
+            assertThat(Files.readString(dir.resolve("node3.log"))).contains("(UDP via the JDK's DatagramChannel");
 
             // The agent runs with the packaged JVM options (conf/jvm.options).
             String cmdline = Files.readString(Path.of("/proc/" + nodes.get(0).pid() + "/cmdline")).replace('\0', ' ');

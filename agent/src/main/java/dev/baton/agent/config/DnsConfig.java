@@ -17,7 +17,7 @@ import java.util.Objects;
  *
  * @param nameservers the apex NS set in order; the first is the SOA MNAME
  * @param hostmaster  the SOA RNAME, absolute ({@code hostmaster.example.com.})
- * @param transport   {@code dns.transport}: epoll where it loads, or the JDK's sockets
+ * @param transport   {@code dns.transport}: Baton's native loop where it loads, or the JDK's sockets
  */
 public record DnsConfig(List<HostPort> listen, String zone, Duration ttl, WhenIsolated whenIsolated,
                         List<NameServerConfig> nameservers, String hostmaster, RateLimitSettings rateLimit,
@@ -25,11 +25,10 @@ public record DnsConfig(List<HostPort> listen, String zone, Duration ttl, WhenIs
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(1);
     public static final Duration MAX_TTL = Duration.ofHours(1);
     public static final WhenIsolated DEFAULT_WHEN_ISOLATED = WhenIsolated.SERVFAIL;
-    /**
-     * The JDK's DatagramChannel: measured side by side on loopback, Netty's epoll transport with recvmmsg/sendmmsg
-     * cost 5-12 % more CPU per answered query (docs/BENCHMARKS.md), so it is there to be chosen, not the default.
-     */
+    /** {@link DnsServerOptions#DEFAULT_UDP_TRANSPORT}: the native loop where it loads, else the JDK's sockets. */
     public static final UdpTransportChoice DEFAULT_TRANSPORT = DnsServerOptions.DEFAULT_UDP_TRANSPORT;
+    /** What {@code native} was called while Netty's epoll transport carried it; still read, with a warning. */
+    static final String OLD_NATIVE_TRANSPORT_NAME = "epoll";
 
     public DnsConfig {
         listen = List.copyOf(listen);

@@ -53,9 +53,7 @@ final class DnsReader {
                 dns.get("nameservers"), z, members));
         Optional<String> hostmaster = zone.flatMap(z -> readHostmaster(dns.get("hostmaster"), z));
         Optional<RateLimitSettings> rateLimit = readRateLimit(dns.get("rate_limit"));
-        ConfigNode transportNode = dns.get("transport");
-        Optional<UdpTransportChoice> transport = transportNode.isPresent()
-                ? transportNode.asEnum(UdpTransportChoice.class) : Optional.of(DnsConfig.DEFAULT_TRANSPORT);
+        Optional<UdpTransportChoice> transport = readTransport(dns.get("transport"));
 
         if (listen.isEmpty() || zone.isEmpty() || ttl.isEmpty() || whenIsolated.isEmpty() || nameservers.isEmpty()
                 || hostmaster.isEmpty() || rateLimit.isEmpty() || transport.isEmpty()) {
@@ -81,6 +79,20 @@ final class DnsReader {
             }
             return Optional.of(DnsNames.toAbsolute(name));
         });
+    }
+
+    /**
+     * {@code transport}: {@code auto | native | jdk}. The old {@code epoll} (Netty's transport, replaced by
+     * Baton's own native loop) still reads as {@code native}, with a warning, so existing files keep working.
+     */
+    private static Optional<UdpTransportChoice> readTransport(ConfigNode node) {
+        if (!node.isPresent()) return Optional.of(DnsConfig.DEFAULT_TRANSPORT);
+        if (node.isText() && node.asText().filter(DnsConfig.OLD_NATIVE_TRANSPORT_NAME::equals).isPresent()) {
+            node.warn("\"epoll\" is now called \"native\" (Baton's own recvmmsg/sendmmsg loop replaced Netty's epoll"
+                    + " transport) and reads as native; write native, or auto");
+            return Optional.of(UdpTransportChoice.NATIVE);
+        }
+        return node.asEnum(UdpTransportChoice.class);
     }
 
     /** {@code rate_limit}: BIND's response rate limiting, on by default ({@link RateLimitSettings#DEFAULTS}). */

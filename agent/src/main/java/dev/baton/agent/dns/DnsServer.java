@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@link DnsAnswerer}. Only the I/O lives here.
  *
  * <ul>
- *   <li>UDP ({@link UdpTransportChoice}): on Linux, Netty's epoll transport, one socket per thread on the same
- *   port, batches of datagrams per recvmmsg and sendmmsg call ({@link EpollUdpListener}); elsewhere, or when
+ *   <li>UDP ({@link UdpTransportChoice}): on Linux, Baton's native loop, one socket per thread on the same
+ *   port, batches of datagrams per recvmmsg and sendmmsg call ({@link NativeUdpListener}); elsewhere, or when
  *   chosen, {@code udpThreadsPerSocket} threads on one blocking JDK {@code DatagramChannel}
  *   ({@link JdkUdpListener}). Both answer through {@link UdpExchange}, so the bytes, limits and counters are the
  *   same: the common query is answered from cached bytes ({@link DnsAnswerer#answerInto}); responses are
@@ -62,7 +62,7 @@ public final class DnsServer implements AutoCloseable {
     private final DnsCounters counters = new DnsCounters();
     private final UdpExchange udpExchange;
     private final List<UdpListener> udpListeners = new ArrayList<>();
-    /** EPOLL or JDK once started. */
+    /** NATIVE or JDK once started. */
     private volatile UdpTransportChoice udpTransport;
     private final List<ServerSocket> tcpSockets = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
@@ -120,7 +120,7 @@ public final class DnsServer implements AutoCloseable {
      *
      * @throws IOException when an address cannot be bound (everything bound so far is closed again)
      * @throws IllegalStateException when called twice or after {@link #close()}, or when the options ask for
-     *         {@link UdpTransportChoice#EPOLL} and it cannot load here (the message says why)
+     *         {@link UdpTransportChoice#NATIVE} and it cannot load here (the message says why)
      */
     public synchronized void start() throws IOException {
         if (started || closed) throw new IllegalStateException("a DnsServer starts once");
@@ -138,26 +138,24 @@ public final class DnsServer implements AutoCloseable {
             threads.add(daemon(() -> acceptTcp(tcp), "baton-dns-accept-" + bound.get(i)));
         }
         threads.forEach(Thread::start);
-        log.info("DNS server listening on {} (UDP via {}, TCP)", bound, udpTransport == UdpTransportChoice.EPOLL
-                ? "epoll, " + options.udpBatch() + " datagrams per recvmmsg/sendmmsg" : "the JDK's DatagramChannel");
+        log.info("DNS server listening on {} (UDP via {}, TCP)", bound, udpTransport == UdpTransportChoice.NATIVE
+                ? "the native loop, " + options.udpBatch() + " datagrams per recvmmsg/sendmmsg" : "the JDK's DatagramChannel");
     }
 
-    /** What {@code choice} means on this machine: EPOLL or JDK. */
+    /** What {@code choice} means on this machine: NATIVE or JDK. */
     private static UdpTransportChoice resolve(UdpTransportChoice choice) {
         if (choice == UdpTransportChoice.JDK) return choice;
-        Throwable unavailable = EpollUdpListener.availability();
-        if (unavailable == null) return UdpTransportChoice.EPOLL;
-        if (choice == UdpTransportChoice.EPOLL) {
-            throw new IllegalStateException("dns.transport is epoll, but Netty's native epoll transport is unavailable"
-                    + " here: " + unavailable, unavailable);
+        String unavailable = NativeUdpListener.availability();
+        if (unavailable == null) return UdpTransportChoice.NATIVE;
+        if (choice == UdpTransportChoice.NATIVE) {
+            throw new IllegalStateException("dns.transport is native, but " + unavailable);
         }
-        log.info("DNS over UDP uses the JDK's DatagramChannel: Netty's epoll transport is unavailable ({})",
-                unavailable.toString());
+        log.info("DNS over UDP uses the JDK's DatagramChannel: {}", unavailable);
         return UdpTransportChoice.JDK;
     }
 
     /**
-     * The UDP transport in use: {@link UdpTransportChoice#EPOLL} or {@link UdpTransportChoice#JDK} once
+     * The UDP transport in use: {@link UdpTransportChoice#NATIVE} or {@link UdpTransportChoice#JDK} once
      * {@link #start()} has resolved {@link UdpTransportChoice#AUTO}; null before.
      */
     public UdpTransportChoice udpTransport() {
@@ -197,8 +195,8 @@ public final class DnsServer implements AutoCloseable {
     private void bind(InetSocketAddress address) throws IOException {
         int attempts = address.getPort() == 0 ? EPHEMERAL_BIND_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
-            UdpListener udp = udpTransport == UdpTransportChoice.EPOLL
-                    ? new EpollUdpListener(udpExchange, counters, options.udpThreadsPerSocket(), options.udpBatch())
+            UdpListener udp = udpTransport == UdpTransportChoice.NATIVE
+                    ? new NativeUdpListener(udpExchange, counters, options.udpThreadsPerSocket(), options.udpBatch())
                     : new JdkUdpListener(udpExchange, counters, options.udpThreadsPerSocket());
             ServerSocket tcp = new ServerSocket();
             try {

@@ -8,14 +8,14 @@ import java.util.Objects;
  * Tuning of {@link DnsServer}'s I/O.
  *
  * @param udpThreadsPerSocket threads receiving on each UDP listen address: on the JDK transport threads sharing
- *                            one socket, on epoll one socket each (SO_REUSEPORT)
+ *                            one socket, on the native loop one socket each (SO_REUSEPORT)
  * @param tcpIdleTimeout      a TCP connection is closed when no query starts within this time, or when a query
  *                            takes longer than this to arrive completely (RFC 7766 §6.2.3 recommends seconds)
  * @param maxTcpConnections   connections served at once across all listen addresses; when all are taken, the
  *                            connection that has waited longest for its client's next bytes is closed to make room
  * @param rateLimit           response rate limiting on UDP ({@link RateLimitSettings#OFF} for none)
  * @param udpTransport        which I/O carries UDP ({@code dns.transport})
- * @param udpBatch            epoll only: datagrams taken per recvmmsg call, and so at most answered per sendmmsg
+ * @param udpBatch            native loop only: datagrams taken per recvmmsg call, and so at most answered per sendmmsg
  */
 public record DnsServerOptions(int udpThreadsPerSocket, Duration tcpIdleTimeout, int maxTcpConnections,
                                RateLimitSettings rateLimit, UdpTransportChoice udpTransport, int udpBatch) {
@@ -23,7 +23,12 @@ public record DnsServerOptions(int udpThreadsPerSocket, Duration tcpIdleTimeout,
     public static final int DEFAULT_UDP_THREADS_PER_SOCKET = 2;
     public static final Duration DEFAULT_TCP_IDLE_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_TCP_CONNECTIONS = 256;
-    public static final UdpTransportChoice DEFAULT_UDP_TRANSPORT = UdpTransportChoice.JDK;
+    /**
+     * The native loop where it loads, else the JDK's sockets: measured side by side on loopback, the native loop
+     * costs less CPU per answered query than the JDK's DatagramChannel (docs/BENCHMARKS.md, "DNS over UDP:
+     * Baton's native loop").
+     */
+    public static final UdpTransportChoice DEFAULT_UDP_TRANSPORT = UdpTransportChoice.AUTO;
     public static final int DEFAULT_UDP_BATCH = 16;
     public static final int MAX_UDP_BATCH = 1024;
     public static final DnsServerOptions DEFAULTS = new DnsServerOptions(

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * UDP on the JDK's blocking {@link DatagramChannel}: one socket, {@code threads} threads receiving on it, each
- * with its own reusable buffers, one datagram per system call. The fallback where epoll is unavailable, and
+ * with its own reusable buffers, one datagram per system call. The fallback where the native loop cannot load, and
  * {@code dns.transport: jdk}.
  */
 final class JdkUdpListener implements UdpListener {

@@ -1,12 +1,13 @@
 package dev.baton.agent.dns;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 import dev.baton.agent.dns.ratelimit.ResponseRateLimiter;
 
 /**
  * What happens to one UDP query between its bytes arriving and its response leaving, whichever transport
- * carries it: the same answer, rate limiting, truncation and counting on the JDK and the epoll path, so both
+ * carries it: the same answer, rate limiting, truncation and counting on the JDK and the native path, so both
  * send the same bytes. Thread-safe; allocates nothing on the common path.
  */
 final class UdpExchange {
@@ -55,8 +56,26 @@ final class UdpExchange {
      *         dropped by rate limiting, or an unanswerable source)
      */
     int respond(byte[] in, int length, InetSocketAddress client, byte[] out) {
+        if (client == null) { // cannot be answered
+            counters.malformed.increment();
+            return 0;
+        }
+        return respond(in, length, client.getPort(), client.getAddress(), null, out);
+    }
+
+    /**
+     * As {@link #respond(byte[], int, InetSocketAddress, byte[])}, for a client given as its address's bytes
+     * (4 or 16, an IPv4-mapped IPv6 source given as IPv4, as the JDK gives it) and its port, so the native loop
+     * makes no object per query. {@code clientAddress} may be reused once this returns.
+     */
+    int respond(byte[] in, int length, byte[] clientAddress, int clientPort, byte[] out) {
+        return respond(in, length, clientPort, null, clientAddress, out);
+    }
+
+    /** Exactly one of {@code client} and {@code clientBytes} is given: the same logic for both transports. */
+    private int respond(byte[] in, int length, int clientPort, InetAddress client, byte[] clientBytes, byte[] out) {
         try {
-            if (client == null || client.getPort() == 0 || length >= MAX_QUERY_BYTES) { // cannot be answered
+            if (clientPort == 0 || length >= MAX_QUERY_BYTES) { // cannot be answered
                 counters.malformed.increment();
                 return 0;
             }
@@ -64,7 +83,8 @@ final class UdpExchange {
             if (WireOutcome.malformed(outcome)) counters.malformed.increment();
             int responseLength = WireOutcome.length(outcome);
             if (responseLength == 0) return 0;
-            ResponseRateLimiter.Decision limit = rateLimiter.decide(client.getAddress());
+            ResponseRateLimiter.Decision limit = client != null
+                    ? rateLimiter.decide(client) : rateLimiter.decide(clientBytes);
             if (limit == ResponseRateLimiter.Decision.DROP) return 0;
             if (limit == ResponseRateLimiter.Decision.SLIP) responseLength = truncateToQuestion(out, responseLength);
             counters.countResponse(WireOutcome.rcode(outcome));

@@ -49,8 +49,8 @@
  * answers drop whole RRsets and set TC, and the client retries over TCP on the same port. TCP (RFC 7766):
  * length-prefixed, several queries per connection answered in order, an idle timeout, a bound on concurrent
  * connections (the excess is closed at once), responses up to 65535 bytes. No input stops the server: every
- * message is handled inside its own catch, and failures are counted. UDP runs on Netty's epoll transport
- * (batches per recvmmsg/sendmmsg) where it loads, else on the JDK's {@code DatagramChannel}
+ * message is handled inside its own catch, and failures are counted. UDP runs on Baton's own native loop
+ * (JNI, batches per recvmmsg/sendmmsg) where it loads, else on the JDK's {@code DatagramChannel}
  * ({@link dev.baton.agent.dns.UdpTransportChoice}); both go through one {@code UdpExchange}, so they send the
  * same bytes and count alike. UDP queries of 4096 bytes or more are counted malformed and not answered.
  */

@@ -37,7 +37,7 @@ class ConfigLoaderTest extends ConfigTestSupport {
                         new NameServerConfig("ns2.ha.example.test.", Optional.of(java.net.InetAddress.getByName("127.0.0.1"))),
                         new NameServerConfig("ns3.ha.example.test.", Optional.of(java.net.InetAddress.getByName("127.0.0.1")))),
                 "hostmaster.ha.example.test.", dev.baton.agent.dns.ratelimit.RateLimitSettings.DEFAULTS,
-                dev.baton.agent.dns.UdpTransportChoice.JDK));
+                dev.baton.agent.dns.UdpTransportChoice.AUTO));
 
         ServiceConfig db = config.service("db").orElseThrow();
         assertThat(config.qualifiedName(db)).isEqualTo("db.ha.example.test.");

@@ -6,6 +6,7 @@ import dev.baton.agent.dns.WhenIsolated;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class DnsAndApiRulesTest extends ConfigTestSupport {
@@ -66,14 +67,27 @@ class DnsAndApiRulesTest extends ConfigTestSupport {
     }
 
     @Test
-    void transportIsAutoEpollOrJdk() throws Exception {
-        assertThat(load(ConfigFixture.EXAMPLE).dns().transport()).isEqualTo(UdpTransportChoice.JDK);
-        assertThat(load(example("ttl: 1s", "ttl: 1s\n  transport: auto")).dns().transport())
-                .isEqualTo(UdpTransportChoice.AUTO);
-        assertThat(load(example("ttl: 1s", "ttl: 1s\n  transport: epoll")).dns().transport())
-                .isEqualTo(UdpTransportChoice.EPOLL);
+    void transportIsAutoNativeOrJdkAndAutoByDefault() throws Exception {
+        BatonConfig defaults = load(ConfigFixture.EXAMPLE);
+        assertThat(defaults.dns().transport()).isEqualTo(UdpTransportChoice.AUTO);
+        assertThat(defaults.warnings()).isEmpty();
+        for (UdpTransportChoice choice : UdpTransportChoice.values()) {
+            BatonConfig config = load(example("ttl: 1s", "ttl: 1s\n  transport: " + choice.name().toLowerCase(Locale.ROOT)));
+            assertThat(config.dns().transport()).isEqualTo(choice);
+            assertThat(config.warnings()).isEmpty();
+        }
         assertThat(errors(example("ttl: 1s", "ttl: 1s\n  transport: io_uring")))
-                .containsExactly("dns.transport: \"io_uring\" is not one of: auto, epoll, jdk");
+                .containsExactly("dns.transport: \"io_uring\" is not one of: auto, native, jdk");
+    }
+
+    @Test
+    void transportEpollStillReadsAsNativeWithAWarning() throws Exception {
+        // Files written while Netty's epoll transport carried DNS over UDP say `epoll`: they keep working.
+        BatonConfig config = load(example("ttl: 1s", "ttl: 1s\n  transport: epoll"));
+        assertThat(config.dns().transport()).isEqualTo(UdpTransportChoice.NATIVE);
+        assertThat(config.warnings()).extracting(ConfigError::toString).containsExactly(
+                "dns.transport: \"epoll\" is now called \"native\" (Baton's own recvmmsg/sendmmsg loop replaced Netty's"
+                        + " epoll transport) and reads as native; write native, or auto");
     }
 
     @Test

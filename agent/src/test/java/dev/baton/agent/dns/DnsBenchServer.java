@@ -23,8 +23,8 @@ import org.xbill.DNS.Name;
  * timers, services {@code s01} .. {@code sNN} answering A 192.0.2.N.
  *
  * <p>Usage: {@code DnsBenchServer <port> [services=10] [udpThreads=1] [maxSeconds=900] [variant] [udpBatch=16]};
- * the variant is empty or a combination of {@code -epoll}, {@code -timed}, {@code -micrometer}: {@code -epoll}
- * serves UDP on Netty's epoll transport ({@code udpBatch} datagrams per recvmmsg/sendmmsg), otherwise on the JDK's
+ * the variant is empty or a combination of {@code -native}, {@code -timed}, {@code -micrometer}: {@code -native}
+ * serves UDP on Baton's native loop ({@code udpBatch} datagrams per recvmmsg/sendmmsg), otherwise on the JDK's
  * {@code DatagramChannel}; {@code -timed} records each answer's latency into the metrics' histogram, as the agent
  * does; {@code -micrometer} into a Micrometer {@code Timer} with the same buckets instead (the alternative the
  * agent does not use).
@@ -40,9 +40,9 @@ public final class DnsBenchServer {
 
     private static AnswerTimer answerTimer(String timing, BatonMetrics metrics) {
         return switch (timing) {
-            case "", "-epoll" -> AnswerTimer.NONE;
-            case "-timed", "-epoll-timed" -> metrics.dnsAnswerTimer();
-            case "-micrometer", "-epoll-micrometer" -> {
+            case "", "-native" -> AnswerTimer.NONE;
+            case "-timed", "-native-timed" -> metrics.dnsAnswerTimer();
+            case "-micrometer", "-native-micrometer" -> {
                 Timer timer = Timer.builder("bench.dns.answer.duration")
                         .serviceLevelObjectives(Duration.ofNanos(10_000), Duration.ofNanos(25_000),
                                 Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(250_000),
@@ -52,14 +52,14 @@ public final class DnsBenchServer {
                 yield nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
             }
             default -> throw new IllegalArgumentException(
-                    "the variant must be empty, -timed, -micrometer, -epoll, -epoll-timed or -epoll-micrometer, not " + timing);
+                    "the variant must be empty, -timed, -micrometer, -native, -native-timed or -native-micrometer, not " + timing);
         };
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println("usage: DnsBenchServer <port> [services=10] [udpThreads=1] [maxSeconds=900]"
-                    + " [-epoll][-timed|-micrometer] [udpBatch=16]");
+                    + " [-native][-timed|-micrometer] [udpBatch=16]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
@@ -82,7 +82,7 @@ public final class DnsBenchServer {
         DnsAnswerer answerer = new DnsAnswerer(() -> table, Currentness.ALWAYS, WhenIsolated.SERVFAIL);
         DnsServerOptions options = new DnsServerOptions(udpThreads, DnsServerOptions.DEFAULT_TCP_IDLE_TIMEOUT,
                 DnsServerOptions.DEFAULT_MAX_TCP_CONNECTIONS)
-                .withUdpTransport(timing.startsWith("-epoll") ? UdpTransportChoice.EPOLL : UdpTransportChoice.JDK)
+                .withUdpTransport(timing.startsWith("-native") ? UdpTransportChoice.NATIVE : UdpTransportChoice.JDK)
                 .withUdpBatch(udpBatch);
         try (BatonMetrics metrics = new BatonMetrics();
              DnsServer server = new DnsServer(List.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port)),

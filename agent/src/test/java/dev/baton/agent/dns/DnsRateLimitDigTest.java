@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * once per UDP transport.
  */
 @ParameterizedClass(name = "UDP over {0}")
-@EnumSource(value = UdpTransportChoice.class, names = {"EPOLL", "JDK"})
+@EnumSource(value = UdpTransportChoice.class, names = {"NATIVE", "JDK"})
 class DnsRateLimitDigTest {
     private static final int QUERIES = 40;
     private DnsServer server;

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * transport.
  */
 @ParameterizedClass(name = "UDP over {0}")
-@EnumSource(value = UdpTransportChoice.class, names = {"EPOLL", "JDK"})
+@EnumSource(value = UdpTransportChoice.class, names = {"NATIVE", "JDK"})
 class DnsServerDigTest {
 
     private final AtomicReference<AnswerTable> table = new AtomicReference<>(TestZones.table());

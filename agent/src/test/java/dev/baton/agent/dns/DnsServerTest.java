@@ -29,7 +29,7 @@ import org.xbill.DNS.Type;
  * transport.
  */
 @ParameterizedClass(name = "UDP over {0}")
-@EnumSource(value = UdpTransportChoice.class, names = {"EPOLL", "JDK"})
+@EnumSource(value = UdpTransportChoice.class, names = {"NATIVE", "JDK"})
 class DnsServerTest {
 
     private static final int GENEROUS_MILLIS = 10_000;

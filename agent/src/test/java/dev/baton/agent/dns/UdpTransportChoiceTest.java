@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.netty.channel.epoll.Epoll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Flags;
@@ -46,16 +45,17 @@ class UdpTransportChoiceTest {
     }
 
     @Test
-    void theDefaultIsTheJdkPath() throws Exception {
+    void theDefaultIsAutoSoTheNativeLoopWhereItLoads() throws Exception {
+        assertThat(DnsServerOptions.DEFAULTS.udpTransport()).isEqualTo(UdpTransportChoice.AUTO);
         DnsServer server = start(TestZones.table(), DnsServerOptions.DEFAULTS);
-        assertThat(server.udpTransport()).isEqualTo(UdpTransportChoice.JDK);
+        assertThat(server.udpTransport()).isEqualTo(UdpTransportChoice.NATIVE);
     }
 
     @Test
-    void autoUsesEpollOnThisLinuxMachine() throws Exception {
+    void autoUsesTheNativeLoopOnThisLinuxMachine() throws Exception {
         DnsServer server = start(TestZones.table(), DnsServerOptions.DEFAULTS.withUdpTransport(UdpTransportChoice.AUTO));
-        assertThat(server.udpTransport()).as("Netty's epoll transport should load here; it did not: %s",
-                Epoll.unavailabilityCause()).isEqualTo(UdpTransportChoice.EPOLL);
+        assertThat(server.udpTransport()).as("the native UDP library should load here; it did not: %s",
+                NativeUdpListener.availability()).isEqualTo(UdpTransportChoice.NATIVE);
         Message r = TestClient.udp(server.boundAddresses().get(0),
                 TestClient.query("db.svc.example.com.", Type.A).toWire(), TIMEOUT_MILLIS);
         assertThat(r).isNotNull();
@@ -63,17 +63,17 @@ class UdpTransportChoiceTest {
     }
 
     @Test
-    void epollAndJdkSendTheSameBytesForTheSameQueries() throws Exception {
+    void nativeAndJdkSendTheSameBytesForTheSameQueries() throws Exception {
         // About 1.1 KB of NS records: truncated without EDNS or at 512, whole at 1232.
         AnswerTable table = TestZones.manyNameServers(30);
         DnsServerOptions options = new DnsServerOptions(2, DnsServerOptions.DEFAULT_TCP_IDLE_TIMEOUT, 16);
-        InetSocketAddress epoll = start(table, options.withUdpTransport(UdpTransportChoice.EPOLL)).boundAddresses().get(0);
+        InetSocketAddress nat = start(table, options.withUdpTransport(UdpTransportChoice.NATIVE)).boundAddresses().get(0);
         InetSocketAddress jdk = start(table, options.withUdpTransport(UdpTransportChoice.JDK)).boundAddresses().get(0);
 
         for (byte[] query : queries()) {
-            byte[] fromEpoll = TestClient.udpBytes(epoll, query, TIMEOUT_MILLIS);
+            byte[] fromNative = TestClient.udpBytes(nat, query, TIMEOUT_MILLIS);
             byte[] fromJdk = TestClient.udpBytes(jdk, query, TIMEOUT_MILLIS);
-            assertThat(fromEpoll).as("query %s", Arrays.toString(query)).isNotNull().isEqualTo(fromJdk);
+            assertThat(fromNative).as("query %s", Arrays.toString(query)).isNotNull().isEqualTo(fromJdk);
         }
         DnsStats a = servers.get(0).stats();
         DnsStats b = servers.get(1).stats();
@@ -112,10 +112,10 @@ class UdpTransportChoiceTest {
     }
 
     @Test
-    void withoutTheNativeLibraryAutoFallsBackToTheJdkAndEpollFailsNamingTheCause() throws Exception {
-        // Netty decides once per JVM whether epoll loads, so ask a fresh one where it is disabled.
+    void withoutTheNativeLibraryAutoFallsBackToTheJdkAndNativeFailsNamingTheCause() throws Exception {
+        // The library loads once per JVM, so ask a fresh one where it cannot be extracted (no temp directory).
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-Dio.netty.transport.noNative=true",
+        Process child = new ProcessBuilder(java.toString(), "-Djava.io.tmpdir=/nonexistent/baton-test",
                 "-cp", System.getProperty("java.class.path"), UdpTransportProbe.class.getName())
                 .redirectErrorStream(true).start();
         try {
@@ -123,9 +123,9 @@ class UdpTransportChoiceTest {
             String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(child.exitValue()).as(output).isZero();
             assertThat(output).contains("auto: JDK, answered NOERROR")
-                    .contains("epoll: IllegalStateException: dns.transport is epoll, but Netty's native epoll transport"
-                            + " is unavailable here:")
-                    .contains("io.netty.transport.noNative");
+                    .contains("native: IllegalStateException: dns.transport is native, but extracting the native UDP"
+                            + " library failed:")
+                    .contains("/nonexistent/baton-test");
         } finally {
             child.destroyForcibly();
         }

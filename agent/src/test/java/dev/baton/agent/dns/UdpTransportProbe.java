@@ -10,7 +10,7 @@ import org.xbill.DNS.Type;
 
 /**
  * Run in a child JVM by {@link UdpTransportChoiceTest} (not a test): starts a server under {@code auto} and
- * under {@code epoll} and prints what happened, one line each.
+ * under {@code native} and prints what happened, one line each.
  */
 public final class UdpTransportProbe {
 
@@ -20,19 +20,20 @@ public final class UdpTransportProbe {
     public static void main(String[] args) throws Exception {
         List<InetSocketAddress> listen = List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         DnsAnswerer answerer = new DnsAnswerer(TestZones::table, Currentness.ALWAYS, WhenIsolated.SERVFAIL);
-        try (DnsServer auto = new DnsServer(listen, answerer, DnsServerOptions.DEFAULTS)) {
+        try (DnsServer auto = new DnsServer(listen, answerer,
+                DnsServerOptions.DEFAULTS.withUdpTransport(UdpTransportChoice.AUTO))) {
             auto.start();
             Message r = TestClient.udp(auto.boundAddresses().get(0),
                     TestClient.query("db.svc.example.com.", Type.A).toWire(), 10_000);
             System.out.println("auto: " + auto.udpTransport() + ", answered "
                     + (r == null ? "nothing" : Rcode.string(r.getRcode())));
         }
-        try (DnsServer epoll = new DnsServer(listen, answerer,
-                DnsServerOptions.DEFAULTS.withUdpTransport(UdpTransportChoice.EPOLL))) {
-            epoll.start();
-            System.out.println("epoll: started on " + epoll.udpTransport());
+        try (DnsServer nat = new DnsServer(listen, answerer,
+                DnsServerOptions.DEFAULTS.withUdpTransport(UdpTransportChoice.NATIVE))) {
+            nat.start();
+            System.out.println("native: started on " + nat.udpTransport());
         } catch (IllegalStateException e) {
-            System.out.println("epoll: IllegalStateException: " + e.getMessage());
+            System.out.println("native: IllegalStateException: " + e.getMessage());
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.baton.agent.dns.ratelimit;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,10 +65,32 @@ public final class ResponseRateLimiter {
     public Decision decide(InetAddress client) {
         if (costNanos == 0) return Decision.SEND;
         if (settings.exemptLoopback() && client.isLoopbackAddress()) return Decision.SEND;
-        byte[] a = client.getAddress();
+        return charge(client.getAddress());
+    }
+
+    /**
+     * As {@link #decide(InetAddress)}, for an address given as its bytes (4 for IPv4, 16 for IPv6), so a UDP loop
+     * need not make an {@link InetAddress} per query. The caller may reuse {@code address} once this returns.
+     */
+    public Decision decide(byte[] address) {
+        if (costNanos == 0) return Decision.SEND;
+        if (settings.exemptLoopback() && isLoopback(address)) return Decision.SEND;
+        return charge(address);
+    }
+
+    /** {@link InetAddress#isLoopbackAddress()} on raw bytes: 127.0.0.0/8, or ::1. */
+    private static boolean isLoopback(byte[] a) {
+        if (a.length == 4) return a[0] == 127;
+        for (int i = 0; i < 15; i++) {
+            if (a[i] != 0) return false;
+        }
+        return a[15] == 1;
+    }
+
+    private Decision charge(byte[] a) {
         long key;
         Stripe[] table;
-        if (client instanceof Inet4Address) {
+        if (a.length == 4) {
             long ip = ((a[0] & 0xFFL) << 24) | ((a[1] & 0xFFL) << 16) | ((a[2] & 0xFFL) << 8) | (a[3] & 0xFFL);
             key = ip & (0xFFFF_FFFFL << (32 - settings.ipv4PrefixLength())) & 0xFFFF_FFFFL;
             table = ipv4;

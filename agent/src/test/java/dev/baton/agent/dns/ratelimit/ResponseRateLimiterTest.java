@@ -127,4 +127,27 @@ class ResponseRateLimiterTest {
         for (int i = 0; i < 50; i++) local.add(strict.decide(ip("127.0.0.1")));
         assertThat(local).contains(Decision.SLIP);
     }
+
+    @Test
+    void anAddressGivenAsBytesIsChargedAndExemptedAsTheSameInetAddress() throws Exception {
+        // The native UDP loop passes raw bytes, the JDK path an InetAddress: both must share one account per prefix,
+        // and loopback (127.0.0.0/8, ::1) is exempt in both forms when exempt_loopback is on.
+        ResponseRateLimiter limiter = new ResponseRateLimiter(
+                new RateLimitSettings(5, 0, Duration.ofSeconds(15), 24, 56, 1000, true), now::get);
+        for (String client : new String[] {"192.0.2.1", "2001:db8::1"}) {
+            List<Decision> mixed = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                mixed.add(i % 2 == 0 ? limiter.decide(ip(client)) : limiter.decide(ip(client).getAddress()));
+            }
+            assertThat(mixed).as(client).containsExactly(Decision.SEND, Decision.SEND, Decision.SEND, Decision.SEND,
+                    Decision.SEND, Decision.DROP, Decision.DROP, Decision.DROP, Decision.DROP, Decision.DROP);
+        }
+        for (String loopback : new String[] {"127.0.0.1", "127.1.2.3", "::1"}) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(limiter.decide(ip(loopback).getAddress())).as(loopback).isEqualTo(Decision.SEND);
+            }
+        }
+        assertThat(limiter.decide(ip("::2").getAddress())).isEqualTo(Decision.SEND);
+        assertThat(limiter.trackedPrefixes()).as("two clients and ::2, no loopback").isEqualTo(3);
+    }
 }
