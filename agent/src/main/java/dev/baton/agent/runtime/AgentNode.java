@@ -581,6 +581,7 @@ public final class AgentNode implements AutoCloseable {
         if (api != null) api.close();
         if (dns != null) dns.close();
         if (node != null) node.close();
+        replica.close();
         PidFile.remove(config.cluster().dataDir());
         metrics.close();
     }

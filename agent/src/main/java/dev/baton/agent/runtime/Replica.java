@@ -65,6 +65,16 @@ final class Replica implements ElectionListener {
     private final Map<String, LongAdder> decisionsApplied = new ConcurrentHashMap<>();
     private final LongAdder leaderChanges = new LongAdder();
     private final LongAdder leadershipsGained = new LongAdder();
+    /**
+     * Peer messages (observation reports, change notices, operator actions) are handled on this thread, in
+     * arrival order, off the election's callback thread: at a mass failure they arrive by the hundred, and queued
+     * ahead of a commit they held back its apply past the heartbeat's grace, so every service the entry decides
+     * answered SERVFAIL meanwhile. Bounded: a flood beyond it drops messages (reports are resent in full
+     * periodically, notices only hasten checks, a forwarded action times out and is retried by the operator).
+     */
+    private final java.util.concurrent.ThreadPoolExecutor peerMessages;
+    private final LongAdder peerMessagesDropped = new LongAdder();
+    static final int PEER_MESSAGE_QUEUE = 65_536;
 
     Replica(int self, AnswerTables tables, ViewBook views, LongSupplier monotonicMillis, int historyKeep) {
         this.self = self;
@@ -74,6 +84,28 @@ final class Replica implements ElectionListener {
         this.views = views;
         this.monotonicMillis = monotonicMillis;
         table.set(tables.build(state.view()));
+        this.peerMessages = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(PEER_MESSAGE_QUEUE), r -> {
+                    Thread t = new Thread(r, "baton-peer-messages-" + self);
+                    t.setDaemon(true);
+                    return t;
+                }, (r, executor) -> {
+                    if (!executor.isShutdown()) dropPeerMessage();
+                });
+    }
+
+    private void dropPeerMessage() {
+        peerMessagesDropped.increment();
+        long dropped = peerMessagesDropped.sum();
+        if (Long.bitCount(dropped) == 1) { // 1, 2, 4, 8...: visible, but cannot fill the disk
+            LOG.warn("dropped peer messages: {} so far (more than {} waiting to be handled)", dropped,
+                    PEER_MESSAGE_QUEUE);
+        }
+    }
+
+    /** Stops handling peer messages (after the election node has stopped delivering them). */
+    void close() {
+        peerMessages.shutdownNow();
     }
 
     /**
@@ -130,7 +162,7 @@ final class Replica implements ElectionListener {
         this.changed = changed;
     }
 
-    /** Called with every change notice a peer sends (on the election's callback thread: must return quickly). */
+    /** Called with every change notice a peer sends (on the peer-message thread: must return quickly). */
     void onNotice(Consumer<ChangeNotice> notices) {
         this.notices = notices;
     }
@@ -271,6 +303,10 @@ final class Replica implements ElectionListener {
 
     @Override
     public void onMessage(int fromId, byte[] data) {
+        peerMessages.execute(() -> handleMessage(fromId, data));
+    }
+
+    private void handleMessage(int fromId, byte[] data) {
         if (ActionMessages.isAction(data)) {
             onActionMessage(fromId, data);
             return;
