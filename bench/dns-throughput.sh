@@ -28,7 +28,10 @@
 #                                           UDP on the JDK's DatagramChannel, baton-native on Baton's own JNI loop
 #                                           (recvmmsg/sendmmsg, one thread per socket); a -timed suffix
 #                                           records each answer's latency into the metrics' histogram, as the
-#                                           agent does; -micrometer records it into a Micrometer Timer
+#                                           agent does; -micrometer records it into a Micrometer Timer;
+#                                           a final -shipped runs it with the agent's own JVM options
+#                                           (agent/src/main/resources/dev/baton/agent/jvm.options) instead of
+#                                           JAVA_OPTS, e.g. baton-native-shipped
 #   JAVA_OPTS ["-Xms128m -Xmx128m"]         options of the JVM running Baton's server
 #   MVN ["mvn -q -o"]                       Maven command used to build the classpath
 set -euo pipefail
@@ -50,6 +53,8 @@ GDNSD_PORT=${GDNSD_PORT:-15355}
 SERVERS=${SERVERS:-"baton baton-native knot gdnsd"}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms128m -Xmx128m"}
 MVN=${MVN:-"mvn -q -o"}
+# The agent's own JVM options (bin/baton, the systemd unit), for the -shipped variants.
+SHIPPED_JAVA_OPTS=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/agent/src/main/resources/dev/baton/agent/jvm.options" | tr '\n' ' ')
 ZONE=svc.bench # must match DnsBenchServer.ORIGIN
 TTL=60         # must match DnsBenchServer.TTL_SECONDS
 
@@ -158,12 +163,12 @@ echo "dns-throughput: building the agent's test classes ($MVN) ..." >&2
 classpath="$root/agent/target/classes:$root/agent/target/test-classes:$(cat "$tmp/classpath.txt")"
 
 # ---- helpers ----
-cpu_ticks() { # pid -> utime+stime of the whole process, in clock ticks
+cpu_ticks() { # pid -> "utime stime" of the whole process, in clock ticks
   local stat rest
   stat=$(<"/proc/$1/stat")
   rest=${stat##*) } # the command name may contain spaces; fields after it start at field 3 (state)
   read -r -a f <<<"$rest"
-  echo $((f[11] + f[12])) # fields 14 (utime) and 15 (stime)
+  echo "${f[11]} ${f[12]}" # fields 14 (utime) and 15 (stime)
 }
 
 run_dnsperf() { # port seconds -> dnsperf output
@@ -187,11 +192,16 @@ wait_until_answering() { # port pid name
 }
 
 start_server() { # name -> sets server_pid and server_port
-  case "$1" in
+  local variant=$1 java_opts=$JAVA_OPTS
+  if [[ "$variant" == baton*-shipped ]]; then # the JVM options the agent ships with, not JAVA_OPTS
+    variant=${variant%-shipped}
+    java_opts=$SHIPPED_JAVA_OPTS
+  fi
+  case "$variant" in
     baton | baton-timed | baton-micrometer | baton-native | baton-native-timed | baton-native-micrometer)
-      # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-      taskset -c "$SERVER_CPU" java $JAVA_OPTS -cp "$classpath" dev.baton.agent.dns.DnsBenchServer \
-        "$BATON_PORT" "$SERVICES" "$UDP_THREADS" $((WARMUP + DURATION + 120)) "${1#baton}" "$UDP_BATCH" >"$tmp/$1.log" 2>&1 &
+      # shellcheck disable=SC2086 # the options are a list
+      taskset -c "$SERVER_CPU" java $java_opts -cp "$classpath" dev.baton.agent.dns.DnsBenchServer \
+        "$BATON_PORT" "$SERVICES" "$UDP_THREADS" $((WARMUP + DURATION + 120)) "${variant#baton}" "$UDP_BATCH" >"$tmp/$1.log" 2>&1 &
       server_pid=$!
       server_port=$BATON_PORT
       ;;
@@ -205,7 +215,7 @@ start_server() { # name -> sets server_pid and server_port
       server_pid=$!
       server_port=$GDNSD_PORT
       ;;
-    *) echo "dns-throughput: unknown server '$1' (baton, baton-native, either with -timed or -micrometer, knot or gdnsd)" >&2; exit 2 ;;
+    *) echo "dns-throughput: unknown server '$1' (baton, baton-native, either with -timed or -micrometer and then -shipped, knot or gdnsd)" >&2; exit 2 ;;
   esac
   started_pids+=("$server_pid")
   if ! wait_until_answering "$server_port" "$server_pid" "$1"; then
@@ -227,14 +237,14 @@ for ((run = 1; run <= RUNS; run++)); do
   echo
   echo "Run $run of $RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   echo
-  echo "| server | queries/s | answered | CPU µs per answered query |"
-  echo "|---|---:|---:|---:|"
+  echo "| server | queries/s | answered | CPU µs per answered query | of which user | of which system |"
+  echo "|---|---:|---:|---:|---:|---:|"
   for server in $SERVERS; do
     start_server "$server"
     run_dnsperf "$server_port" "$WARMUP" >/dev/null
-    before=$(cpu_ticks "$server_pid")
+    read -r user_before sys_before <<<"$(cpu_ticks "$server_pid")"
     out=$(run_dnsperf "$server_port" "$DURATION")
-    after=$(cpu_ticks "$server_pid")
+    read -r user_after sys_after <<<"$(cpu_ticks "$server_pid")"
     stop_server "$server_pid"
     answered=$(awk '/Queries completed:/ {print $3}' <<<"$out")
     qps=$(awk '/Queries per second:/ {printf "%.0f", $4}' <<<"$out")
@@ -243,10 +253,12 @@ for ((run = 1; run <= RUNS; run++)); do
       echo "$out" >&2
       exit 1
     fi
-    us=$(awk -v t=$((after - before)) -v hz="$clk_tck" -v n="$answered" \
-      'BEGIN { if (n > 0) printf "%.2f", t / hz * 1e6 / n; else print "n/a" }')
-    printf '%s\t%s\t%s\t%s\n' "$server" "$qps" "$answered" "$us" >>"$results"
-    echo "| $server | $qps | $answered | $us |"
+    per_query() { awk -v t="$1" -v hz="$clk_tck" -v n="$answered" 'BEGIN { if (n > 0) printf "%.2f", t / hz * 1e6 / n; else print "n/a" }'; }
+    us=$(per_query $((user_after - user_before + sys_after - sys_before)))
+    user_us=$(per_query $((user_after - user_before)))
+    sys_us=$(per_query $((sys_after - sys_before)))
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$qps" "$answered" "$us" "$user_us" "$sys_us" >>"$results"
+    echo "| $server | $qps | $answered | $us | $user_us | $sys_us |"
   done
 done
 
@@ -254,9 +266,9 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 echo
 echo "Medians over $RUNS run(s) (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
-echo "| server | queries/s | answered | CPU µs per answered query |"
-echo "|---|---:|---:|---:|"
+echo "| server | queries/s | answered | CPU µs per answered query | of which user | of which system |"
+echo "|---|---:|---:|---:|---:|---:|"
 for server in $SERVERS; do
   col() { awk -F'\t' -v s="$server" -v c="$1" '$1 == s { print $c }' "$results" | median; }
-  echo "| $server | $(col 2) | $(col 3) | $(col 4) |"
+  echo "| $server | $(col 2) | $(col 3) | $(col 4) | $(col 5) | $(col 6) |"
 done

@@ -55,7 +55,7 @@ class ConfigChangeTest {
     @Test
     void theDnsTransportNeedsARestart() throws Exception {
         BatonConfig running = load(ConfigFixture.EXAMPLE);
-        BatonConfig reloaded = load(ConfigFixture.EXAMPLE.replace("ttl: 1s", "ttl: 1s\n  transport: epoll"));
+        BatonConfig reloaded = load(ConfigFixture.EXAMPLE.replace("ttl: 1s", "ttl: 1s\n  transport: jdk"));
         assertThat(ConfigChange.between(running, reloaded).restartNeeded()).containsExactly("dns.transport");
     }
 
