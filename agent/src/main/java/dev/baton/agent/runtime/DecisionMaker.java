@@ -210,8 +210,7 @@ final class DecisionMaker {
                     upSince.remove(key);
                 }
             }
-            CompletableFuture<Long> pending = inFlight.get(service.name());
-            if (pending != null && !pending.isDone()) continue;
+            if (inFlight(inFlight.get(service.name()), state)) continue;
             Optional<String> current = state.active(service.name());
             Optional<ActiveInstance> active = current.map(
                     name -> new ActiveInstance(name, activeSince.computeIfAbsent(service.name(), s -> now)));
@@ -258,6 +257,19 @@ final class DecisionMaker {
                             : a.accepted() ? new ActionResult(200, outcome(a, index))
                             : ActionResult.error(409, a.outcome())));
         }
+    }
+
+    /**
+     * Whether a decision appended for a service is still in flight for a pass that read {@code state}: until
+     * it is committed and that state has applied it. The append's future completes on the election's callback
+     * thread right after the apply, so a pass that read the state just before the future completed would
+     * otherwise decide the service again from the state without it. A failed append is no longer in flight.
+     */
+    static boolean inFlight(CompletableFuture<Long> appended, DecisionState.View state) {
+        if (appended == null) return false;
+        if (!appended.isDone()) return true;
+        if (appended.isCompletedExceptionally()) return false;
+        return appended.join() > state.appliedIndex();
     }
 
     /** The services with an instance some view now reports differently than at the last pass. */
