@@ -101,6 +101,7 @@ final class JdkUdpListener implements UdpListener {
         byte[] out = new byte[UdpExchange.MAX_RESPONSE_BYTES];
         ByteBuffer inBuffer = ByteBuffer.wrap(in);
         ByteBuffer outBuffer = ByteBuffer.wrap(out);
+        ReceiveErrorPause pause = new ReceiveErrorPause();
         while (!closed) {
             SocketAddress client;
             inBuffer.clear();
@@ -111,8 +112,10 @@ final class JdkUdpListener implements UdpListener {
             } catch (IOException e) {
                 if (closed || !channel.isOpen()) return;
                 counters.internalError("UDP receive", e);
+                if (!pause.pauseAfterFailure()) return;
                 continue;
             }
+            pause.succeeded();
             long receivedAt = exchange.receivedAt();
             int length = exchange.respond(in, inBuffer.position(), (InetSocketAddress) client, out);
             if (length == 0) continue;

@@ -128,6 +128,7 @@ final class NativeUdpListener implements UdpListener {
         byte[] ipv4 = new byte[4];
         byte[] ipv6 = new byte[16];
         long[] receivedAt = new long[batch];
+        ReceiveErrorPause pause = new ReceiveErrorPause();
         long handle;
         try {
             handle = NativeUdp.newBatch(fd, inSlab, UdpExchange.MAX_QUERY_BYTES, outSlab,
@@ -144,8 +145,10 @@ final class NativeUdpListener implements UdpListener {
                 } catch (IOException e) {
                     if (closed) return;
                     counters.internalError("UDP receive", e);
+                    if (!pause.pauseAfterFailure()) return;
                     continue;
                 }
+                pause.succeeded();
                 if (received <= 0) continue; // shut down (closed is set first), or nothing
                 for (int i = 0; i < received; i++) {
                     int m = i * NativeUdp.META_BYTES;
