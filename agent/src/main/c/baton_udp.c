@@ -1,8 +1,10 @@
 /*
  * Baton's native UDP loop for the embedded DNS server (Linux only): the JNI side of
  * dev.baton.agent.dns.NativeUdp. A socket per thread; a thread blocks in recvmmsg(MSG_WAITFORONE) into fixed slots
- * of a direct buffer, Java answers each slot, then one sendmmsg sends the batch back to the sources it came from
- * (gdnsd's loop shape: no event loop, no epoll_wait, nothing allocated per datagram).
+ * of its own memory, the datagrams and their metadata are copied into the caller's Java arrays, Java answers each,
+ * then its responses are copied back and one sendmmsg sends them to the sources they came from (gdnsd's loop
+ * shape: no event loop, no epoll_wait, nothing allocated per datagram). Plain Java arrays, not direct buffers:
+ * the JVM's checked accessors of direct buffers cost more per datagram than these copies.
  *
  * Every failure comes back as a Java exception carrying strerror_r's text; nothing here aborts the JVM.
  */
@@ -17,15 +19,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* One slot's metadata, as NativeUdp reads it (native byte order): keep in step with NativeUdp.META_*. */
-#define META_BYTES 32
-#define META_LENGTH 0          /* int: bytes received into the slot (cut to the slot size) */
-#define META_PORT 4            /* int: the source port */
-#define META_ADDRESS_LENGTH 8  /* int: 4 (IPv4, also an IPv4-mapped IPv6 source) or 16 */
-#define META_RESPONSE_LENGTH 12 /* int: written by Java, bytes of the response slot to send, 0 for none */
-#define META_ADDRESS 16        /* 4 or 16 bytes: the source address */
+/* Per datagram, the ints NativeUdp reads from its meta array: keep in step with NativeUdp.META_*. */
+#define META_INTS 3
+#define META_LENGTH 0          /* bytes received into the slot (cut to the slot size) */
+#define META_PORT 1            /* the source port */
+#define META_ADDRESS_LENGTH 2  /* 4 (IPv4, also an IPv4-mapped IPv6 source) or 16 */
+#define ADDRESS_BYTES 16       /* per datagram in the addresses array: the source's 4 or 16 bytes */
 
-/* The buffers and message headers of one receiving thread; the slabs belong to Java (direct buffers). */
+/* The memory and message headers of one receiving thread. */
 struct batch {
     int fd;
     int count;
@@ -33,7 +34,9 @@ struct batch {
     int in_slot;
     unsigned char *out;
     int out_slot;
-    unsigned char *meta;
+    int32_t *meta;
+    unsigned char *addresses;
+    int32_t *response_lengths;
     struct mmsghdr *rx;
     struct iovec *rx_iov;
     struct sockaddr_storage *sources;
@@ -151,21 +154,13 @@ JNIEXPORT void JNICALL Java_dev_baton_agent_dns_NativeUdp_close(JNIEnv *env, jcl
     if (close(fd) != 0 && errno != EINTR) throw_errno(env, "java/io/IOException", "close", errno);
 }
 
-static unsigned char *direct(JNIEnv *env, jobject buffer, jlong needed, const char *name) {
-    unsigned char *address = (*env)->GetDirectBufferAddress(env, buffer);
-    jlong capacity = (*env)->GetDirectBufferCapacity(env, buffer);
-    if (address == NULL || capacity < needed) {
-        char message[128];
-        snprintf(message, sizeof message, "%s must be a direct buffer of at least %lld bytes", name,
-                 (long long) needed);
-        throw_message(env, "java/lang/IllegalArgumentException", message);
-        return NULL;
-    }
-    return address;
-}
-
 static void free_batch(struct batch *b) {
     if (b == NULL) return;
+    free(b->in);
+    free(b->out);
+    free(b->meta);
+    free(b->addresses);
+    free(b->response_lengths);
     free(b->rx);
     free(b->rx_iov);
     free(b->sources);
@@ -174,46 +169,39 @@ static void free_batch(struct batch *b) {
     free(b);
 }
 
-/*
- * long newBatch(int fd, ByteBuffer in, int inSlot, ByteBuffer out, int outSlot, ByteBuffer meta, int count):
- * the message headers for `count` slots; the caller keeps the three buffers reachable until freeBatch.
- */
-JNIEXPORT jlong JNICALL Java_dev_baton_agent_dns_NativeUdp_newBatch(JNIEnv *env, jclass cls, jint fd, jobject in,
-                                                                   jint in_slot, jobject out, jint out_slot,
-                                                                   jobject meta, jint count) {
+/* long newBatch(int fd, int inSlot, int outSlot, int count): the memory and message headers for `count` slots. */
+JNIEXPORT jlong JNICALL Java_dev_baton_agent_dns_NativeUdp_newBatch(JNIEnv *env, jclass cls, jint fd, jint in_slot,
+                                                                   jint out_slot, jint count) {
     (void) cls;
-    if (count < 1 || in_slot < 1 || out_slot < 1) {
-        throw_message(env, "java/lang/IllegalArgumentException", "count and slot sizes must be positive");
+    if (count < 1 || in_slot < 1 || out_slot < 1 || count > 1024) {
+        throw_message(env, "java/lang/IllegalArgumentException", "count (1..1024) and slot sizes must be positive");
         return 0;
     }
-    unsigned char *in_address = direct(env, in, (jlong) in_slot * count, "in");
-    if (in_address == NULL) return 0;
-    unsigned char *out_address = direct(env, out, (jlong) out_slot * count, "out");
-    if (out_address == NULL) return 0;
-    unsigned char *meta_address = direct(env, meta, (jlong) META_BYTES * count, "meta");
-    if (meta_address == NULL) return 0;
     struct batch *b = calloc(1, sizeof *b);
     if (b != NULL) {
+        b->in = malloc((size_t) in_slot * (size_t) count);
+        b->out = malloc((size_t) out_slot * (size_t) count);
+        b->meta = calloc((size_t) count * META_INTS, sizeof *b->meta);
+        b->addresses = calloc((size_t) count, ADDRESS_BYTES);
+        b->response_lengths = calloc((size_t) count, sizeof *b->response_lengths);
         b->rx = calloc((size_t) count, sizeof *b->rx);
         b->rx_iov = calloc((size_t) count, sizeof *b->rx_iov);
         b->sources = calloc((size_t) count, sizeof *b->sources);
         b->tx = calloc((size_t) count, sizeof *b->tx);
         b->tx_iov = calloc((size_t) count, sizeof *b->tx_iov);
     }
-    if (b == NULL || !b->rx || !b->rx_iov || !b->sources || !b->tx || !b->tx_iov) {
+    if (b == NULL || !b->in || !b->out || !b->meta || !b->addresses || !b->response_lengths || !b->rx
+            || !b->rx_iov || !b->sources || !b->tx || !b->tx_iov) {
         free_batch(b);
         throw_message(env, "java/lang/OutOfMemoryError", "native UDP batch");
         return 0;
     }
     b->fd = fd;
     b->count = count;
-    b->in = in_address;
     b->in_slot = in_slot;
-    b->out = out_address;
     b->out_slot = out_slot;
-    b->meta = meta_address;
     for (int i = 0; i < count; i++) {
-        b->rx_iov[i].iov_base = in_address + (size_t) i * in_slot;
+        b->rx_iov[i].iov_base = b->in + (size_t) i * in_slot;
         b->rx_iov[i].iov_len = (size_t) in_slot;
         b->rx[i].msg_hdr.msg_iov = &b->rx_iov[i];
         b->rx[i].msg_hdr.msg_iovlen = 1;
@@ -228,15 +216,32 @@ JNIEXPORT void JNICALL Java_dev_baton_agent_dns_NativeUdp_freeBatch(JNIEnv *env,
     free_batch((struct batch *) (intptr_t) handle);
 }
 
+/* Whether `array` holds at least `needed` elements; throws IllegalArgumentException naming it if not. */
+static int long_enough(JNIEnv *env, jarray array, jlong needed, const char *name) {
+    if (array != NULL && (jlong) (*env)->GetArrayLength(env, array) >= needed) return 1;
+    char message[128];
+    snprintf(message, sizeof message, "%s must hold at least %lld elements", name, (long long) needed);
+    throw_message(env, "java/lang/IllegalArgumentException", message);
+    return 0;
+}
+
 static const unsigned char V4_MAPPED_PREFIX[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
 
 /*
- * int receive(long batch): blocks until at least one datagram is there, takes up to `count` of them, and fills
- * each slot's metadata. Returns how many; 0 once the socket has been shut down.
+ * int receive(long batch, byte[] in, int[] meta, byte[] addresses): blocks until at least one datagram is there,
+ * takes up to `count` of them, and copies datagram i to in[i * inSlot ...], its metadata to meta[i * META_INTS ...]
+ * and its source's address to addresses[i * ADDRESS_BYTES ...]. Returns how many; 0 once the socket has been
+ * shut down.
  */
-JNIEXPORT jint JNICALL Java_dev_baton_agent_dns_NativeUdp_receive(JNIEnv *env, jclass cls, jlong handle) {
+JNIEXPORT jint JNICALL Java_dev_baton_agent_dns_NativeUdp_receive(JNIEnv *env, jclass cls, jlong handle,
+                                                                 jbyteArray in, jintArray meta, jbyteArray addresses) {
     (void) cls;
     struct batch *b = (struct batch *) (intptr_t) handle;
+    if (!long_enough(env, in, (jlong) b->in_slot * b->count, "in")
+            || !long_enough(env, meta, (jlong) META_INTS * b->count, "meta")
+            || !long_enough(env, addresses, (jlong) ADDRESS_BYTES * b->count, "addresses")) {
+        return -1;
+    }
     for (int i = 0; i < b->count; i++) {
         /* recvmmsg overwrites the name length and flags: reset them each round. */
         b->rx[i].msg_hdr.msg_name = &b->sources[i];
@@ -252,8 +257,10 @@ JNIEXPORT jint JNICALL Java_dev_baton_agent_dns_NativeUdp_receive(JNIEnv *env, j
         return -1;
     }
     for (int i = 0; i < n; i++) {
-        unsigned char *m = b->meta + (size_t) i * META_BYTES;
+        int32_t *m = b->meta + (size_t) i * META_INTS;
+        unsigned char *address = b->addresses + (size_t) i * ADDRESS_BYTES;
         int32_t length = (int32_t) b->rx[i].msg_len;
+        if (length > b->in_slot) length = b->in_slot;
         int32_t port = 0;
         int32_t address_length = 0;
         const struct sockaddr_storage *s = &b->sources[i];
@@ -261,46 +268,87 @@ JNIEXPORT jint JNICALL Java_dev_baton_agent_dns_NativeUdp_receive(JNIEnv *env, j
             const struct sockaddr_in *v4 = (const struct sockaddr_in *) s;
             port = ntohs(v4->sin_port);
             address_length = 4;
-            memcpy(m + META_ADDRESS, &v4->sin_addr, 4);
+            memcpy(address, &v4->sin_addr, 4);
         } else if (s->ss_family == AF_INET6) {
             const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *) s;
             port = ntohs(v6->sin6_port);
             /* As the JDK does: an IPv4 client on a dual-stack socket is an IPv4 address. */
             if (memcmp(&v6->sin6_addr, V4_MAPPED_PREFIX, sizeof V4_MAPPED_PREFIX) == 0) {
                 address_length = 4;
-                memcpy(m + META_ADDRESS, (const unsigned char *) &v6->sin6_addr + 12, 4);
+                memcpy(address, (const unsigned char *) &v6->sin6_addr + 12, 4);
             } else {
                 address_length = 16;
-                memcpy(m + META_ADDRESS, &v6->sin6_addr, 16);
+                memcpy(address, &v6->sin6_addr, 16);
             }
         }
-        int32_t none = 0;
-        memcpy(m + META_LENGTH, &length, 4);
-        memcpy(m + META_PORT, &port, 4);
-        memcpy(m + META_ADDRESS_LENGTH, &address_length, 4);
-        memcpy(m + META_RESPONSE_LENGTH, &none, 4);
+        m[META_LENGTH] = length;
+        m[META_PORT] = port;
+        m[META_ADDRESS_LENGTH] = address_length;
     }
+    /*
+     * One pinned section per batch rather than a JNI copy per datagram: each JNI call that touches the heap
+     * crosses into the VM and back, which cost more than the copies. Only memcpy inside: no blocking, no JNI.
+     */
+    jbyte *in_array = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
+    if (in_array == NULL) return -1; /* OutOfMemoryError pending */
+    jint *meta_array = (*env)->GetPrimitiveArrayCritical(env, meta, NULL);
+    jbyte *address_array = meta_array == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, addresses, NULL);
+    if (meta_array != NULL && address_array != NULL) {
+        for (int i = 0; i < n; i++) {
+            int32_t length = b->meta[(size_t) i * META_INTS + META_LENGTH];
+            if (length > 0) {
+                memcpy(in_array + (size_t) i * b->in_slot, b->in + (size_t) i * b->in_slot, (size_t) length);
+            }
+        }
+        memcpy(meta_array, b->meta, (size_t) n * META_INTS * sizeof *b->meta);
+        memcpy(address_array, b->addresses, (size_t) n * ADDRESS_BYTES);
+    }
+    if (address_array != NULL) (*env)->ReleasePrimitiveArrayCritical(env, addresses, address_array, 0);
+    if (meta_array != NULL) (*env)->ReleasePrimitiveArrayCritical(env, meta, meta_array, 0);
+    (*env)->ReleasePrimitiveArrayCritical(env, in, in_array, 0);
+    if (meta_array == NULL || address_array == NULL) return -1; /* OutOfMemoryError pending */
     return n;
 }
 
 /*
- * int send(long batch, int received): sends each of the first `received` slots' responses (response length > 0)
- * to the source of its query, in as few sendmmsg calls as the kernel allows. A datagram the kernel refuses
- * (e.g. an unroutable source) is skipped, as the JDK path does. Returns how many were sent.
+ * int send(long batch, int received, byte[] out, int[] responseLengths): sends, for each of the first `received`
+ * datagrams whose responseLengths[i] is positive, out[i * outSlot ...] of that length to the datagram's source, in
+ * as few sendmmsg calls as the kernel allows. A datagram the kernel refuses (e.g. an unroutable source) is
+ * skipped, as the JDK path does. Returns how many were sent.
  */
-JNIEXPORT jint JNICALL Java_dev_baton_agent_dns_NativeUdp_send(JNIEnv *env, jclass cls, jlong handle, jint received) {
+JNIEXPORT jint JNICALL Java_dev_baton_agent_dns_NativeUdp_send(JNIEnv *env, jclass cls, jlong handle, jint received,
+                                                              jbyteArray out, jintArray response_lengths) {
     (void) cls;
     struct batch *b = (struct batch *) (intptr_t) handle;
     if (received < 0 || received > b->count) {
         throw_message(env, "java/lang/IllegalArgumentException", "received is out of range");
         return -1;
     }
+    if (!long_enough(env, out, (jlong) b->out_slot * b->count, "out")
+            || !long_enough(env, response_lengths, received, "responseLengths")) {
+        return -1;
+    }
+    /* One pinned section per batch, memcpy only (see receive). */
+    jint *length_array = (*env)->GetPrimitiveArrayCritical(env, response_lengths, NULL);
+    if (length_array == NULL) return -1; /* OutOfMemoryError pending */
+    jbyte *out_array = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
+    if (out_array != NULL) {
+        memcpy(b->response_lengths, length_array, (size_t) received * sizeof *b->response_lengths);
+        for (int i = 0; i < received; i++) {
+            int32_t length = b->response_lengths[i];
+            if (length <= 0 || length > b->out_slot) continue;
+            memcpy(b->out + (size_t) i * b->out_slot, out_array + (size_t) i * b->out_slot, (size_t) length);
+        }
+        (*env)->ReleasePrimitiveArrayCritical(env, out, out_array, JNI_ABORT);
+    }
+    (*env)->ReleasePrimitiveArrayCritical(env, response_lengths, length_array, JNI_ABORT);
+    if (out_array == NULL) return -1; /* OutOfMemoryError pending */
     int pending = 0;
     for (int i = 0; i < received; i++) {
-        int32_t length;
-        memcpy(&length, b->meta + (size_t) i * META_BYTES + META_RESPONSE_LENGTH, 4);
+        int32_t length = b->response_lengths[i];
         if (length <= 0 || length > b->out_slot) continue;
-        b->tx_iov[pending].iov_base = b->out + (size_t) i * b->out_slot;
+        unsigned char *slot = b->out + (size_t) i * b->out_slot;
+        b->tx_iov[pending].iov_base = slot;
         b->tx_iov[pending].iov_len = (size_t) length;
         memset(&b->tx[pending].msg_hdr, 0, sizeof b->tx[pending].msg_hdr);
         b->tx[pending].msg_hdr.msg_iov = &b->tx_iov[pending];

@@ -1,31 +1,31 @@
 package dev.baton.agent.dns;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * The JNI entry points of {@code libbatonudp.so} ({@code agent/src/main/c/baton_udp.c}): a UDP socket per thread,
  * batches received with one recvmmsg and answered with one sendmmsg. Call {@link NativeUdpLibrary#availability()}
  * first; these methods fail with {@link UnsatisfiedLinkError} until it has loaded the library.
  *
- * <p>A batch is {@code count} slots: slot {@code i} of {@code in} ({@code inSlot} bytes) takes one datagram, its
- * metadata sits at {@code i * META_BYTES} of {@code meta} (native byte order), and its response, if any, is taken
- * from slot {@code i} of {@code out} ({@code outSlot} bytes) and sent to the datagram's source.
+ * <p>A batch is {@code count} slots in native memory. {@link #receive} copies datagram {@code i} into the caller's
+ * {@code in} array at {@code i * inSlot}, its metadata into {@code meta} at {@code i * META_INTS} and its source's
+ * address into {@code addresses} at {@code i * ADDRESS_BYTES}; {@link #send} takes response {@code i} from
+ * {@code out} at {@code i * outSlot}. Plain arrays rather than direct buffers: the JVM's checked accessors of a
+ * direct buffer cost more per datagram than the JNI copies, most of all under the client compiler the agent
+ * runs with.
  */
 final class NativeUdp {
 
-    /** Bytes of metadata per slot; the offsets below must match baton_udp.c's META_*. */
-    static final int META_BYTES = 32;
-    /** int: bytes received into the slot, cut to the slot size. */
+    /** Ints of metadata per datagram in {@link #receive}'s {@code meta}; must match baton_udp.c's META_*. */
+    static final int META_INTS = 3;
+    /** Bytes received into the slot, cut to the slot size. */
     static final int META_LENGTH = 0;
-    /** int: the source port. */
-    static final int META_PORT = 4;
-    /** int: 4 (IPv4, also an IPv4-mapped source on an IPv6 socket, as the JDK reports it) or 16. */
-    static final int META_ADDRESS_LENGTH = 8;
-    /** int, written by Java: bytes of the out slot to send back, 0 for nothing. */
-    static final int META_RESPONSE_LENGTH = 12;
-    /** The source address's 4 or 16 bytes. */
-    static final int META_ADDRESS = 16;
+    /** The source port. */
+    static final int META_PORT = 1;
+    /** 4 (IPv4, also an IPv4-mapped source on an IPv6 socket, as the JDK reports it) or 16. */
+    static final int META_ADDRESS_LENGTH = 2;
+    /** Bytes per datagram in {@link #receive}'s {@code addresses}: room for an IPv6 address. */
+    static final int ADDRESS_BYTES = 16;
 
     private NativeUdp() {
     }
@@ -55,34 +55,34 @@ final class NativeUdp {
     static native void close(int fd) throws IOException;
 
     /**
-     * Prepares a batch of {@code count} slots on {@code fd} over three direct buffers, which the caller keeps
-     * reachable until {@link #freeBatch}.
+     * Prepares a batch of {@code count} slots (1 to 1024) on {@code fd}: {@code inSlot} bytes per datagram
+     * received, {@code outSlot} per response.
      *
      * @return the batch's handle
      */
-    static native long newBatch(int fd, ByteBuffer in, int inSlot, ByteBuffer out, int outSlot, ByteBuffer meta,
-                                int count);
+    static native long newBatch(int fd, int inSlot, int outSlot, int count);
 
     /** Frees what {@link #newBatch} allocated; the handle is dead afterwards. */
     static native void freeBatch(long batch);
 
     /**
      * Blocks until at least one datagram is there (EINTR retried), then takes up to the batch's {@code count}
-     * without waiting for more (recvmmsg with MSG_WAITFORONE), filling each slot's metadata. One thread per batch.
+     * without waiting for more (recvmmsg with MSG_WAITFORONE), copying each into {@code in}, {@code meta} and
+     * {@code addresses} (see the class comment; arrays too short are refused). One thread per batch.
      *
      * @return datagrams received, 0 once the socket has been {@link #shutdown}
      * @throws IOException with the errno text
      */
-    static native int receive(long batch) throws IOException;
+    static native int receive(long batch, byte[] in, int[] meta, byte[] addresses) throws IOException;
 
     /**
-     * Sends the response of each of the first {@code received} slots whose {@link #META_RESPONSE_LENGTH} is
-     * positive, to its query's source, with as few sendmmsg calls as the kernel takes (a partial send is resumed;
-     * EINTR retried). Blocks while the socket's send buffer is full. A datagram the kernel refuses is dropped, as
-     * the network would drop it.
+     * Sends, for each of the first {@code received} datagrams whose {@code responseLengths[i]} is positive, that
+     * many bytes of {@code out} from {@code i * outSlot} to the datagram's source, with as few sendmmsg calls as
+     * the kernel takes (a partial send is resumed; EINTR retried). Blocks while the socket's send buffer is full.
+     * A datagram the kernel refuses is dropped, as the network would drop it.
      *
      * @return datagrams sent
      * @throws IOException when the socket itself is unusable
      */
-    static native int send(long batch, int received) throws IOException;
+    static native int send(long batch, int received, byte[] out, int[] responseLengths) throws IOException;
 }

@@ -3,8 +3,6 @@ package dev.baton.agent.dns;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -120,19 +118,22 @@ final class NativeUdpListener implements UdpListener {
 
     /** One thread's loop on its own socket and buffers. */
     private void serve(int fd) {
-        ByteBuffer inSlab = ByteBuffer.allocateDirect(UdpExchange.MAX_QUERY_BYTES * batch);
-        ByteBuffer outSlab = ByteBuffer.allocateDirect(UdpExchange.MAX_RESPONSE_BYTES * batch);
-        ByteBuffer meta = ByteBuffer.allocateDirect(NativeUdp.META_BYTES * batch).order(ByteOrder.nativeOrder());
-        byte[] in = new byte[UdpExchange.MAX_QUERY_BYTES];
-        byte[] out = new byte[UdpExchange.MAX_RESPONSE_BYTES];
+        int inSlot = UdpExchange.MAX_QUERY_BYTES;
+        int outSlot = UdpExchange.MAX_RESPONSE_BYTES;
+        byte[] inAll = new byte[inSlot * batch];
+        byte[] outAll = new byte[outSlot * batch];
+        int[] meta = new int[NativeUdp.META_INTS * batch];
+        byte[] addresses = new byte[NativeUdp.ADDRESS_BYTES * batch];
+        int[] responseLengths = new int[batch];
+        byte[] in = new byte[inSlot];
+        byte[] out = new byte[outSlot];
         byte[] ipv4 = new byte[4];
         byte[] ipv6 = new byte[16];
         long[] receivedAt = new long[batch];
         ReceiveErrorPause pause = new ReceiveErrorPause();
         long handle;
         try {
-            handle = NativeUdp.newBatch(fd, inSlab, UdpExchange.MAX_QUERY_BYTES, outSlab,
-                    UdpExchange.MAX_RESPONSE_BYTES, meta, batch);
+            handle = NativeUdp.newBatch(fd, inSlot, outSlot, batch);
         } catch (RuntimeException | OutOfMemoryError e) {
             counters.internalError("UDP batch", e);
             return;
@@ -141,7 +142,7 @@ final class NativeUdpListener implements UdpListener {
             while (!closed) {
                 int received;
                 try {
-                    received = NativeUdp.receive(handle);
+                    received = NativeUdp.receive(handle, inAll, meta, addresses);
                 } catch (IOException e) {
                     if (closed) return;
                     counters.internalError("UDP receive", e);
@@ -151,18 +152,18 @@ final class NativeUdpListener implements UdpListener {
                 pause.succeeded();
                 if (received <= 0) continue; // shut down (closed is set first), or nothing
                 for (int i = 0; i < received; i++) {
-                    int m = i * NativeUdp.META_BYTES;
+                    int m = i * NativeUdp.META_INTS;
                     receivedAt[i] = exchange.receivedAt();
-                    int length = meta.getInt(m + NativeUdp.META_LENGTH);
-                    byte[] client = meta.getInt(m + NativeUdp.META_ADDRESS_LENGTH) == 4 ? ipv4 : ipv6;
-                    meta.get(m + NativeUdp.META_ADDRESS, client, 0, client.length);
-                    inSlab.get(i * UdpExchange.MAX_QUERY_BYTES, in, 0, length);
-                    int responseLength = exchange.respond(in, length, client, meta.getInt(m + NativeUdp.META_PORT), out);
-                    if (responseLength > 0) outSlab.put(i * UdpExchange.MAX_RESPONSE_BYTES, out, 0, responseLength);
-                    meta.putInt(m + NativeUdp.META_RESPONSE_LENGTH, responseLength);
+                    int length = meta[m + NativeUdp.META_LENGTH];
+                    byte[] client = meta[m + NativeUdp.META_ADDRESS_LENGTH] == 4 ? ipv4 : ipv6;
+                    System.arraycopy(addresses, i * NativeUdp.ADDRESS_BYTES, client, 0, client.length);
+                    System.arraycopy(inAll, i * inSlot, in, 0, length);
+                    int responseLength = exchange.respond(in, length, client, meta[m + NativeUdp.META_PORT], out);
+                    if (responseLength > 0) System.arraycopy(out, 0, outAll, i * outSlot, responseLength);
+                    responseLengths[i] = responseLength;
                 }
                 try {
-                    NativeUdp.send(handle, received);
+                    NativeUdp.send(handle, received, outAll, responseLengths);
                 } catch (IOException e) {
                     if (closed) return;
                     counters.internalError("UDP send", e);
@@ -170,9 +171,7 @@ final class NativeUdpListener implements UdpListener {
                 }
                 try {
                     for (int i = 0; i < received; i++) {
-                        if (meta.getInt(i * NativeUdp.META_BYTES + NativeUdp.META_RESPONSE_LENGTH) > 0) {
-                            exchange.sent(receivedAt[i]);
-                        }
+                        if (responseLengths[i] > 0) exchange.sent(receivedAt[i]);
                     }
                 } catch (RuntimeException e) { // from the answer timer
                     counters.internalError("UDP message", e);
