@@ -99,10 +99,29 @@ public final class LoopbackClusterFiles {
         }
     }
 
-    /** A port free on loopback right now (every config must name every member's ports before any starts). */
+    /** Every port {@link #freePort} handed out in this JVM: it never hands one out twice. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int PORT_ATTEMPTS = 200;
+
+    /**
+     * A port free on loopback right now for TCP and UDP (a DNS port takes both), and never handed out before by
+     * this JVM (every config must name every member's ports before any starts, and the kernel may give the same
+     * ephemeral port to two successive probes: a node's DNS port once equalled another's cluster port).
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
+                int candidate = tcp.getLocalPort();
+                try (java.net.DatagramSocket udp = new java.net.DatagramSocket(
+                        new java.net.InetSocketAddress(loopback, candidate))) {
+                    if (HANDED_OUT.add(candidate)) return candidate;
+                } catch (IOException udpTaken) {
+                    // the UDP side is in use: try another
+                }
+            }
         }
+        throw new IOException("no loopback port free for TCP and UDP, and not handed out before, in " + PORT_ATTEMPTS
+                + " attempts");
     }
 }

@@ -1,7 +1,6 @@
 package dev.baton.agent.e2e;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -142,9 +141,7 @@ public final class UnboundResolver implements AutoCloseable {
     }
 
     private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return s.getLocalPort();
-        }
+        return dev.baton.agent.demo.LoopbackClusterFiles.freePort(); // never one an agent of this JVM was given
     }
 
 }

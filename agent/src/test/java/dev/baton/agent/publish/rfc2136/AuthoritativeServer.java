@@ -5,10 +5,8 @@ import dev.baton.agent.config.Secret;
 import dev.baton.agent.config.publish.TsigKeyConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -333,20 +331,9 @@ public abstract class AuthoritativeServer implements AutoCloseable {
                 + moreRecords;
     }
 
-    /** A port free for both TCP and UDP on 127.0.0.1 right now. */
+    /** A port free for both TCP and UDP on 127.0.0.1 right now, never handed out before in this JVM. */
     private static int freePort() throws IOException {
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        for (int i = 0; i < 20; i++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
-                int candidate = tcp.getLocalPort();
-                try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, candidate))) {
-                    return candidate;
-                } catch (IOException taken) {
-                    // UDP side in use: try another
-                }
-            }
-        }
-        throw new IOException("no port free for both TCP and UDP on 127.0.0.1");
+        return dev.baton.agent.demo.LoopbackClusterFiles.freePort();
     }
 
     public static String absolute(String name) {
