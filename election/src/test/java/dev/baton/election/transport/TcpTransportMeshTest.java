@@ -79,7 +79,10 @@ class TcpTransportMeshTest {
 
             await().atMost(PATIENCE).until(() -> mesh.settled(1, 2));
             // Settled can be seen while member 1 is still finishing the handshake of 2's dial: the drop follows.
-            await().atMost(PATIENCE).until(() -> mesh.node(1).stats().dropped(DropReason.DUPLICATE_CONNECTION) >= 1);
+            // On a loaded machine 2's dial can instead reach its handshake deadline before member 1 starts (CI
+            // once): then there was no contest, and what must hold is the single usable connection below.
+            await().atMost(PATIENCE).until(() -> mesh.node(1).stats().dropped(DropReason.DUPLICATE_CONNECTION) >= 1
+                    || mesh.node(2).stats().dropped(DropReason.HANDSHAKE_TIMEOUT) >= 1);
             assertThat(mesh.node(1).stats().connectionsAccepted()).isGreaterThanOrEqualTo(1);
             assertExactlyOneUsableConnection(mesh);
         }
