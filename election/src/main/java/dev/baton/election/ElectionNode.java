@@ -231,8 +231,9 @@ public final class ElectionNode implements AutoCloseable {
     /**
      * The highest index up to which every entry of this node's log has been shown to the application: to its
      * {@link LogInspector} on the protocol thread when it has one, else through {@link ElectionListener#onAppend}
-     * or {@link ElectionListener#onCommit} (no-ops, which the application never sees, count as shown). With {@link #highestKnownCommit()} at or below it, the listener knows what every
-     * entry it has yet to apply contains: enough to stay current for what those entries do not touch.
+     * or {@link ElectionListener#onCommit} (no-ops, which the application never sees, count as shown). With
+     * {@link #highestKnownCommit()} at or below it, the application knows what every entry it has yet to apply
+     * contains: enough to stay current for what those entries do not touch.
      */
     public long appendedThrough() {
         return Math.max(appendedThrough, deliveredIndex);

@@ -24,9 +24,11 @@ import java.util.function.LongSupplier;
 
 /**
  * Every node's copy of the committed decisions: applies the decision log in order (the election's callback
- * thread), swaps the DNS answer table after each decision, compacts the log into snapshots, files the
- * observation reports peers send to this node for when it leads, hands operator-action messages to the
- * {@link ActionDesk}, and tells the event stream of every history item it applies and every leader change.
+ * thread), swaps the DNS answer table after each decision, compacts the log into snapshots, and tells the event
+ * stream of every history item it applies and every leader change. As the election's {@link
+ * dev.baton.election.LogInspector} it notes, on the protocol thread, which services each arriving entry decides
+ * (per-service currentness). On a thread of its own it files the observation reports peers send to this node
+ * for when it leads, and hands operator-action messages to the {@link ActionDesk}.
  */
 final class Replica implements ElectionListener {
     private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
